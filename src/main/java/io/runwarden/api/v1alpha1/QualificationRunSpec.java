@@ -1,0 +1,76 @@
+package io.runwarden.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** What the user asks for. Everything is optional: omitted values take the operator defaults. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class QualificationRunSpec {
+
+  @JsonPropertyDescription(
+      "Expected number of work items. Optional: workers may report their own total; the larger"
+          + " known value is used to compute progress.")
+  @Min(0)
+  @Max(1_000_000_000_000L)
+  private Long total;
+
+  @JsonPropertyDescription(
+      "Time limits. Each is a duration such as 30s, 5m, 2h, 1h30m or 7d. Omitted limits take the"
+          + " operator defaults; attempt and progress limits are off unless set.")
+  private Timeouts timeouts;
+
+  @JsonPropertyDescription("How failed or stuck attempts are retried.")
+  private RetryPolicy retry;
+
+  @JsonPropertyDescription(
+      "What the next attempt starts from: FromCheckpoint (default) hands the last reported"
+          + " checkpoint to the next attempt; Restart starts clean.")
+  private ResumePolicy resume;
+
+  @JsonPropertyDescription(
+      "true pauses the run: attempt, start, heartbeat and progress timers stop and no new attempt"
+          + " starts. The run deadline (timeouts.run) keeps counting. Set back to false to resume.")
+  private Boolean suspend;
+
+  public Long getTotal() {
+    return total;
+  }
+
+  public void setTotal(Long total) {
+    this.total = total;
+  }
+
+  public Timeouts getTimeouts() {
+    return timeouts;
+  }
+
+  public void setTimeouts(Timeouts timeouts) {
+    this.timeouts = timeouts;
+  }
+
+  public RetryPolicy getRetry() {
+    return retry;
+  }
+
+  public void setRetry(RetryPolicy retry) {
+    this.retry = retry;
+  }
+
+  public ResumePolicy getResume() {
+    return resume;
+  }
+
+  public void setResume(ResumePolicy resume) {
+    this.resume = resume;
+  }
+
+  public Boolean getSuspend() {
+    return suspend;
+  }
+
+  public void setSuspend(Boolean suspend) {
+    this.suspend = suspend;
+  }
+}

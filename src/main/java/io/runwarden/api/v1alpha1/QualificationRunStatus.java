@@ -1,0 +1,261 @@
+package io.runwarden.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * Observed state of a run. Everything but {@code report} is owned by the operator, which writes it
+ * with server-side apply under its own field manager: it never owns, and so never overwrites, the
+ * worker's report. Times are RFC 3339.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class QualificationRunStatus {
+
+  @JsonPropertyDescription("metadata.generation of the spec this status was computed from.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Pending, Running, Retrying, Suspended, Succeeded or Failed.")
+  private Phase phase;
+
+  @JsonPropertyDescription(
+      "CamelCase reason of the last transition (e.g. HeartbeatLost, DeadlineExceeded).")
+  private String reason;
+
+  @JsonPropertyDescription("What happened last and what happens next, for humans.")
+  private String message;
+
+  @JsonPropertyDescription("The last attempt failure: the worker's error or the rule that fired.")
+  private String lastErrorMessage;
+
+  @JsonPropertyDescription("Current attempt number, from 1. Workers claim and report with it.")
+  private Integer attempt;
+
+  @JsonPropertyDescription("Retries used so far.")
+  private Integer retryCount;
+
+  @JsonPropertyDescription("Retry budget in force (spec.retry.maxRetries or the operator default).")
+  private Integer maxRetries;
+
+  @JsonPropertyDescription("When the operator accepted the run.")
+  private String startedAt;
+
+  @JsonPropertyDescription("When the current attempt was created.")
+  private String attemptStartedAt;
+
+  @JsonPropertyDescription(
+      "When the start/heartbeat/progress timers of the current attempt last (re)started: its claim, or a resume from suspension.")
+  private String livenessSince;
+
+  @JsonPropertyDescription("When the run was suspended, while it is.")
+  private String suspendedAt;
+
+  @JsonPropertyDescription("Absolute run deadline (creation + spec.timeouts.run).")
+  private String timeoutAt;
+
+  @JsonPropertyDescription(
+      "Absolute deadline of the current attempt, once claimed, if spec.timeouts.attempt is set.")
+  private String attemptTimeoutAt;
+
+  @JsonPropertyDescription("When the next attempt starts, while Retrying.")
+  private String nextRetryAt;
+
+  @JsonPropertyDescription("When the run reached Succeeded or Failed.")
+  private String completedAt;
+
+  @JsonPropertyDescription("Accepted progress of the run.")
+  private Progress progress;
+
+  @JsonPropertyDescription("Projected end from the observed progress rate, when total is known.")
+  private String estimatedCompletionAt;
+
+  @JsonPropertyDescription(
+      "Checkpoint handed to the current attempt (from the previous one's report).")
+  private String checkpoint;
+
+  @JsonPropertyDescription("The most recent attempts, newest last (bounded).")
+  private List<AttemptRecord> attempts;
+
+  @JsonPropertyDescription("Running, Stuck, AtRisk, Succeeded, Failed; metav1.Condition semantics.")
+  private List<Condition> conditions;
+
+  @JsonPropertyDescription("Written by the worker of the current attempt, never by the operator.")
+  private WorkerReport report;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Phase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public String getLastErrorMessage() {
+    return lastErrorMessage;
+  }
+
+  public void setLastErrorMessage(String lastErrorMessage) {
+    this.lastErrorMessage = lastErrorMessage;
+  }
+
+  public Integer getAttempt() {
+    return attempt;
+  }
+
+  public void setAttempt(Integer attempt) {
+    this.attempt = attempt;
+  }
+
+  public Integer getRetryCount() {
+    return retryCount;
+  }
+
+  public void setRetryCount(Integer retryCount) {
+    this.retryCount = retryCount;
+  }
+
+  public Integer getMaxRetries() {
+    return maxRetries;
+  }
+
+  public void setMaxRetries(Integer maxRetries) {
+    this.maxRetries = maxRetries;
+  }
+
+  public String getStartedAt() {
+    return startedAt;
+  }
+
+  public void setStartedAt(String startedAt) {
+    this.startedAt = startedAt;
+  }
+
+  public String getAttemptStartedAt() {
+    return attemptStartedAt;
+  }
+
+  public void setAttemptStartedAt(String attemptStartedAt) {
+    this.attemptStartedAt = attemptStartedAt;
+  }
+
+  public String getLivenessSince() {
+    return livenessSince;
+  }
+
+  public void setLivenessSince(String livenessSince) {
+    this.livenessSince = livenessSince;
+  }
+
+  public String getSuspendedAt() {
+    return suspendedAt;
+  }
+
+  public void setSuspendedAt(String suspendedAt) {
+    this.suspendedAt = suspendedAt;
+  }
+
+  public String getTimeoutAt() {
+    return timeoutAt;
+  }
+
+  public void setTimeoutAt(String timeoutAt) {
+    this.timeoutAt = timeoutAt;
+  }
+
+  public String getAttemptTimeoutAt() {
+    return attemptTimeoutAt;
+  }
+
+  public void setAttemptTimeoutAt(String attemptTimeoutAt) {
+    this.attemptTimeoutAt = attemptTimeoutAt;
+  }
+
+  public String getNextRetryAt() {
+    return nextRetryAt;
+  }
+
+  public void setNextRetryAt(String nextRetryAt) {
+    this.nextRetryAt = nextRetryAt;
+  }
+
+  public String getCompletedAt() {
+    return completedAt;
+  }
+
+  public void setCompletedAt(String completedAt) {
+    this.completedAt = completedAt;
+  }
+
+  public Progress getProgress() {
+    return progress;
+  }
+
+  public void setProgress(Progress progress) {
+    this.progress = progress;
+  }
+
+  public String getEstimatedCompletionAt() {
+    return estimatedCompletionAt;
+  }
+
+  public void setEstimatedCompletionAt(String estimatedCompletionAt) {
+    this.estimatedCompletionAt = estimatedCompletionAt;
+  }
+
+  public String getCheckpoint() {
+    return checkpoint;
+  }
+
+  public void setCheckpoint(String checkpoint) {
+    this.checkpoint = checkpoint;
+  }
+
+  public List<AttemptRecord> getAttempts() {
+    return attempts;
+  }
+
+  public void setAttempts(List<AttemptRecord> attempts) {
+    this.attempts = attempts;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public WorkerReport getReport() {
+    return report;
+  }
+
+  public void setReport(WorkerReport report) {
+    this.report = report;
+  }
+}

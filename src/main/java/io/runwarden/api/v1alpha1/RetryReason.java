@@ -1,0 +1,10 @@
+package io.runwarden.api.v1alpha1;
+
+/** Why an attempt ended without success; the values {@code spec.retry.on} can list. */
+public enum RetryReason {
+  HeartbeatLost,
+  NoProgress,
+  StartTimeout,
+  AttemptTimedOut,
+  WorkerFailed
+}

@@ -1,0 +1,17 @@
+package io.runwarden.lifecycle;
+
+import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the core decided for one run at one instant.
+ *
+ * @param status the complete operator-owned status ({@code report} always null: not ours)
+ * @param events one per transition, in order
+ * @param wakeAt the earliest instant at which the decision could change without any new
+ *     observation; empty for terminal runs
+ */
+public record Decision(
+    QualificationRunStatus status, List<RunEvent> events, Optional<Instant> wakeAt) {}

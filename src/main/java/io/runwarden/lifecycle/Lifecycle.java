@@ -1,0 +1,687 @@
+package io.runwarden.lifecycle;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.runwarden.api.v1alpha1.AttemptRecord;
+import io.runwarden.api.v1alpha1.Outcome;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.Progress;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.api.v1alpha1.ResumePolicy;
+import io.runwarden.api.v1alpha1.RetryReason;
+import io.runwarden.api.v1alpha1.WorkerReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The pure decision core: (run as observed, now) -> new status + events + next wake-up.
+ *
+ * <p>It never touches the Kubernetes client or the wall clock, so every rule is a unit test with a
+ * fake clock, and an operator restart judges each run by the same rules from the timestamps
+ * recorded in its status and report.
+ *
+ * <p>Rules, in order of precedence:
+ *
+ * <ol>
+ *   <li>Terminal runs never change.
+ *   <li>An invalid spec fails the run with {@code InvalidSpec}, naming the field.
+ *   <li>The run deadline ({@code timeoutAt}) fails the run with {@code DeadlineExceeded}, whatever
+ *       else is happening: no retry.
+ *   <li>{@code spec.suspend} pauses every other timer.
+ *   <li>A worker outcome for the current attempt ends it; otherwise the attempt, start, heartbeat
+ *       and progress limits do.
+ *   <li>An ended attempt is retried after a capped exponential backoff when its reason is retryable
+ *       and budget is left, else the run fails.
+ * </ol>
+ */
+public final class Lifecycle {
+
+  private static final ObjectMapper COPIER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final LifecycleDefaults defaults;
+
+  public Lifecycle(LifecycleDefaults defaults) {
+    this.defaults = defaults;
+  }
+
+  public Decision decide(QualificationRun run, Instant now) {
+    return new Evaluation(run, now).evaluate();
+  }
+
+  /** One evaluation: a working copy of the status plus what it has decided so far. */
+  private final class Evaluation {
+    private final QualificationRun run;
+    private final Instant now;
+    private final Long generation;
+    private final WorkerReport report;
+    private final QualificationRunStatus s;
+    private final List<RunEvent> events = new ArrayList<>();
+    private Instant wakeAt;
+    private RunPolicy policy;
+
+    Evaluation(QualificationRun run, Instant now) {
+      this.run = run;
+      this.now = now;
+      this.generation = run.getMetadata().getGeneration();
+      QualificationRunStatus observed = run.getStatus();
+      this.report = observed == null ? null : observed.getReport();
+      this.s =
+          observed == null
+              ? new QualificationRunStatus()
+              : COPIER.convertValue(observed, QualificationRunStatus.class);
+      this.s.setReport(null);
+    }
+
+    Decision evaluate() {
+      s.setObservedGeneration(generation);
+      if (s.getPhase() != null && s.getPhase().isTerminal()) {
+        return done();
+      }
+      try {
+        policy = RunPolicy.resolve(run.getSpec(), defaults);
+      } catch (InvalidSpecException e) {
+        if (s.getStartedAt() == null) {
+          s.setStartedAt(Times.format(now));
+        }
+        fail(Reasons.INVALID_SPEC, e.getMessage() + ". Fix the spec and create the run again.");
+        return done();
+      }
+      if (s.getPhase() == null) {
+        accept();
+      }
+      Instant timeoutAt = created().plus(policy.run());
+      s.setTimeoutAt(Times.format(timeoutAt));
+      s.setMaxRetries(policy.maxRetries());
+      if (!now.isBefore(timeoutAt)) {
+        fail(
+            Reasons.DEADLINE_EXCEEDED,
+            "The run deadline "
+                + Times.format(timeoutAt)
+                + " (timeouts.run="
+                + DurationParser.format(policy.run())
+                + ") passed in phase "
+                + s.getPhase()
+                + "; it is not retried.");
+        return done();
+      }
+      wake(timeoutAt);
+
+      if (policy.suspend()) {
+        suspend(timeoutAt);
+        return done();
+      }
+      if (s.getPhase() == Phase.Suspended) {
+        resume();
+      }
+      if (s.getPhase() == Phase.Retrying) {
+        retrying();
+      }
+      if (s.getPhase() == Phase.Pending) {
+        pending();
+      }
+      if (s.getPhase() == Phase.Running) {
+        running();
+      }
+      return done();
+    }
+
+    private Decision done() {
+      refreshConditions();
+      boolean terminal = s.getPhase() != null && s.getPhase().isTerminal();
+      return new Decision(
+          s, List.copyOf(events), terminal ? Optional.empty() : Optional.ofNullable(wakeAt));
+    }
+
+    // --- phases -------------------------------------------------------------------------------
+
+    private void accept() {
+      s.setStartedAt(Times.format(now));
+      s.setAttempt(1);
+      s.setRetryCount(0);
+      beginAttempt();
+      s.setPhase(Phase.Pending);
+      s.setReason(Reasons.ACCEPTED);
+      String message =
+          "Attempt 1 waits for a worker to claim it (start timeout "
+              + DurationParser.format(policy.start())
+              + "); the run must finish by "
+              + Times.format(created().plus(policy.run()))
+              + ".";
+      s.setMessage(message);
+      events.add(RunEvent.normal(Reasons.ACCEPTED, message));
+    }
+
+    private void suspend(Instant timeoutAt) {
+      if (s.getPhase() == Phase.Suspended) {
+        return;
+      }
+      s.setSuspendedAt(Times.format(now));
+      s.setPhase(Phase.Suspended);
+      s.setReason(Reasons.SUSPENDED);
+      String message =
+          "Suspended: attempt, start, heartbeat and progress timers are paused; the run deadline "
+              + Times.format(timeoutAt)
+              + " still applies. Set spec.suspend=false to resume.";
+      s.setMessage(message);
+      events.add(RunEvent.normal(Reasons.SUSPENDED, message));
+    }
+
+    /** Timers were paused: shift every attempt-level instant by the time spent suspended. */
+    private void resume() {
+      Instant suspendedAt = Optional.ofNullable(Times.parse(s.getSuspendedAt())).orElse(now);
+      Duration paused = Duration.between(suspendedAt, now);
+      s.setAttemptTimeoutAt(shift(s.getAttemptTimeoutAt(), paused));
+      s.setNextRetryAt(shift(s.getNextRetryAt(), paused));
+      s.setLivenessSince(Times.format(now));
+      if (s.getProgress() != null) {
+        s.getProgress().setLastProgressAt(Times.format(now));
+      }
+      s.setSuspendedAt(null);
+      if (s.getNextRetryAt() != null) {
+        s.setPhase(Phase.Retrying);
+      } else if (currentReport() != null) {
+        s.setPhase(Phase.Running);
+      } else {
+        s.setPhase(Phase.Pending);
+      }
+      s.setReason(Reasons.RESUMED);
+      String message =
+          "Resumed after "
+              + DurationParser.format(paused)
+              + "; attempt "
+              + s.getAttempt()
+              + " is "
+              + s.getPhase()
+              + ".";
+      s.setMessage(message);
+      events.add(RunEvent.normal(Reasons.RESUMED, message));
+    }
+
+    private void retrying() {
+      WorkerReport r = currentReport();
+      if (r != null && r.getOutcome() == Outcome.Succeeded) {
+        // The attempt we gave up on finished after all: take it rather than redo the work.
+        observeProgress(r);
+        succeed(r, "Attempt " + s.getAttempt() + " reported success after it was judged failed.");
+        return;
+      }
+      Instant next = Times.parse(s.getNextRetryAt());
+      if (next != null && now.isBefore(next)) {
+        wake(next);
+        return;
+      }
+      s.setAttempt(s.getAttempt() + 1);
+      s.setNextRetryAt(null);
+      beginAttempt();
+      boolean resumes =
+          policy.resume() == ResumePolicy.FromCheckpoint
+              && (s.getCheckpoint() != null || completed() > 0);
+      if (!resumes) {
+        s.setCheckpoint(null);
+        s.setProgress(null);
+      }
+      s.setPhase(Phase.Pending);
+      s.setReason(Reasons.RETRY_STARTED);
+      String message =
+          "Attempt "
+              + s.getAttempt()
+              + " (retry "
+              + s.getRetryCount()
+              + "/"
+              + policy.maxRetries()
+              + ") waits for a worker; it "
+              + (resumes
+                  ? "resumes from the last checkpoint (" + completed() + " items done)."
+                  : "starts from scratch.");
+      s.setMessage(message);
+      events.add(RunEvent.normal(Reasons.RETRY_STARTED, message));
+    }
+
+    private void pending() {
+      WorkerReport r = currentReport();
+      if (r != null) {
+        claim(r);
+        return;
+      }
+      Instant startBy = livenessSince().plus(policy.start());
+      if (!now.isBefore(startBy)) {
+        attemptEnded(
+            Reasons.START_TIMEOUT,
+            RetryReason.StartTimeout,
+            "No worker claimed attempt "
+                + s.getAttempt()
+                + " within "
+                + DurationParser.format(policy.start())
+                + " (timeouts.start).",
+            true,
+            null);
+        return;
+      }
+      wake(startBy);
+    }
+
+    private void claim(WorkerReport r) {
+      s.setPhase(Phase.Running);
+      s.setLivenessSince(Times.format(now));
+      policy.attempt().ifPresent(a -> s.setAttemptTimeoutAt(Times.format(now.plus(a))));
+      progress().setLastProgressAt(Times.format(now));
+      s.setReason(Reasons.CLAIMED);
+      String message =
+          "Worker "
+              + Optional.ofNullable(r.getWorker()).orElse("(unnamed)")
+              + " claimed attempt "
+              + s.getAttempt()
+              + "."
+              + policy
+                  .heartbeat()
+                  .map(h -> " It must heartbeat at least every " + DurationParser.format(h) + ".")
+                  .orElse("");
+      s.setMessage(message);
+      events.add(RunEvent.normal(Reasons.CLAIMED, message));
+    }
+
+    private void running() {
+      WorkerReport r = currentReport();
+      if (r != null) {
+        observeProgress(r);
+        if (r.getOutcome() == Outcome.Succeeded) {
+          succeed(r, "Attempt " + s.getAttempt() + " succeeded.");
+          return;
+        }
+        if (r.getOutcome() == Outcome.Failed) {
+          boolean retryable = !Boolean.FALSE.equals(r.getRetryable());
+          attemptEnded(
+              Reasons.WORKER_FAILED,
+              RetryReason.WorkerFailed,
+              "Worker reported failure of attempt "
+                  + s.getAttempt()
+                  + ": "
+                  + Optional.ofNullable(r.getError()).orElse("(no error given)"),
+              retryable,
+              r);
+          return;
+        }
+      }
+      Instant attemptBy = Times.parse(s.getAttemptTimeoutAt());
+      if (attemptBy != null) {
+        if (!now.isBefore(attemptBy)) {
+          attemptEnded(
+              Reasons.ATTEMPT_TIMED_OUT,
+              RetryReason.AttemptTimedOut,
+              "Attempt "
+                  + s.getAttempt()
+                  + " ran past its limit "
+                  + s.getAttemptTimeoutAt()
+                  + " (timeouts.attempt).",
+              true,
+              r);
+          return;
+        }
+        wake(attemptBy);
+      }
+      if (policy.heartbeat().isPresent()) {
+        Duration limit = policy.heartbeat().get();
+        Instant last = latest(livenessSince(), heartbeatAt(r));
+        Instant by = last.plus(limit);
+        if (!now.isBefore(by)) {
+          attemptEnded(
+              Reasons.HEARTBEAT_LOST,
+              RetryReason.HeartbeatLost,
+              "No heartbeat for attempt "
+                  + s.getAttempt()
+                  + " since "
+                  + Times.format(last)
+                  + " (timeouts.heartbeat="
+                  + DurationParser.format(limit)
+                  + ").",
+              true,
+              r);
+          return;
+        }
+        wake(by);
+      }
+      if (policy.progress().isPresent()) {
+        Duration limit = policy.progress().get();
+        Instant last = latest(livenessSince(), Times.parse(progress().getLastProgressAt()));
+        Instant by = last.plus(limit);
+        if (!now.isBefore(by)) {
+          attemptEnded(
+              Reasons.NO_PROGRESS,
+              RetryReason.NoProgress,
+              "Attempt "
+                  + s.getAttempt()
+                  + " heartbeats but has completed nothing since "
+                  + Times.format(last)
+                  + " (timeouts.progress="
+                  + DurationParser.format(limit)
+                  + "); stuck at "
+                  + completed()
+                  + " items.",
+              true,
+              r);
+          return;
+        }
+        wake(by);
+      }
+      estimateCompletion();
+    }
+
+    // --- transitions --------------------------------------------------------------------------
+
+    /**
+     * The current attempt ended without success. Retry it (after backoff, never past the run
+     * deadline) when the reason is retryable and budget is left; otherwise fail the run.
+     */
+    private void attemptEnded(
+        String reason, RetryReason kind, String cause, boolean workerRetryable, WorkerReport r) {
+      closeAttempt(Outcome.Failed, reason, r);
+      s.setLastErrorMessage(cause);
+      if (r != null && r.getCheckpoint() != null) {
+        s.setCheckpoint(r.getCheckpoint());
+      }
+      boolean stuck = kind == RetryReason.HeartbeatLost || kind == RetryReason.NoProgress;
+      if (stuck) {
+        s.setConditions(
+            Conditions.set(
+                s.getConditions(), ConditionTypes.STUCK, true, reason, cause, generation, now));
+      }
+      if (!policy.retryOn().contains(kind) || !workerRetryable) {
+        String why =
+            workerRetryable
+                ? reason + " is not in spec.retry.on"
+                : "the worker marked the failure retryable=false";
+        fail(Reasons.NON_RETRYABLE, cause + " Not retried: " + why + ".");
+        return;
+      }
+      int used = s.getRetryCount();
+      if (used >= policy.maxRetries()) {
+        fail(
+            Reasons.RETRIES_EXHAUSTED,
+            cause
+                + " All "
+                + policy.maxRetries()
+                + " retries are used (last cause: "
+                + reason
+                + ").");
+        return;
+      }
+      Instant timeoutAt = Times.parse(s.getTimeoutAt());
+      Instant next = now.plus(policy.backoff(used));
+      if (next.isAfter(timeoutAt)) {
+        next = timeoutAt; // the deadline fires first: "deadline beats pending retries"
+      }
+      s.setRetryCount(used + 1);
+      s.setNextRetryAt(Times.format(next));
+      s.setPhase(Phase.Retrying);
+      s.setReason(reason);
+      String message =
+          cause
+              + " Retry "
+              + (used + 1)
+              + "/"
+              + policy.maxRetries()
+              + " starts at "
+              + Times.format(next)
+              + ".";
+      s.setMessage(message);
+      events.add(RunEvent.warning(reason, message));
+      wake(next);
+    }
+
+    private void succeed(WorkerReport r, String message) {
+      if (s.getPhase() != Phase.Retrying) {
+        closeAttempt(Outcome.Succeeded, Reasons.SUCCEEDED, r);
+      } else {
+        markLastAttemptSucceeded();
+      }
+      s.setPhase(Phase.Succeeded);
+      s.setReason(Reasons.SUCCEEDED);
+      s.setCompletedAt(Times.format(now));
+      s.setNextRetryAt(null);
+      s.setMessage(message);
+      s.setEstimatedCompletionAt(null);
+      events.add(RunEvent.normal(Reasons.SUCCEEDED, message));
+    }
+
+    private void fail(String reason, String message) {
+      if (s.getPhase() == Phase.Pending || s.getPhase() == Phase.Running) {
+        closeAttempt(Outcome.Failed, reason, currentReport());
+      }
+      s.setPhase(Phase.Failed);
+      s.setReason(reason);
+      s.setMessage(message);
+      if (s.getLastErrorMessage() == null || Reasons.INVALID_SPEC.equals(reason)) {
+        s.setLastErrorMessage(message);
+      }
+      s.setCompletedAt(Times.format(now));
+      s.setNextRetryAt(null);
+      s.setEstimatedCompletionAt(null);
+      events.add(RunEvent.warning(reason, message));
+    }
+
+    private void beginAttempt() {
+      s.setAttemptStartedAt(Times.format(now));
+      s.setLivenessSince(Times.format(now));
+      s.setAttemptTimeoutAt(null);
+    }
+
+    private void closeAttempt(Outcome outcome, String reason, WorkerReport r) {
+      AttemptRecord rec = new AttemptRecord();
+      rec.setAttempt(s.getAttempt());
+      rec.setWorker(r == null ? null : r.getWorker());
+      rec.setStartedAt(s.getAttemptStartedAt());
+      rec.setFinishedAt(Times.format(now));
+      rec.setOutcome(outcome);
+      rec.setReason(reason);
+      rec.setCompleted(s.getProgress() == null ? null : s.getProgress().getCompleted());
+      List<AttemptRecord> history =
+          s.getAttempts() == null ? new ArrayList<>() : new ArrayList<>(s.getAttempts());
+      history.add(rec);
+      while (history.size() > defaults.historyLimit()) {
+        history.remove(0);
+      }
+      s.setAttempts(history);
+      s.setAttemptTimeoutAt(null);
+    }
+
+    private void markLastAttemptSucceeded() {
+      List<AttemptRecord> history = s.getAttempts();
+      if (history != null && !history.isEmpty()) {
+        AttemptRecord last = history.get(history.size() - 1);
+        if (s.getAttempt().equals(last.getAttempt())) {
+          last.setOutcome(Outcome.Succeeded);
+          last.setReason(Reasons.SUCCEEDED);
+        }
+      }
+    }
+
+    // --- observation --------------------------------------------------------------------------
+
+    /** The worker report, only if it belongs to the current attempt (the fencing token). */
+    private WorkerReport currentReport() {
+      if (report == null || report.getAttempt() == null || s.getAttempt() == null) {
+        return null;
+      }
+      return report.getAttempt().equals(s.getAttempt()) ? report : null;
+    }
+
+    /** Accept reported progress: clamped to [0, total], never decreasing. */
+    private void observeProgress(WorkerReport r) {
+      Progress p = progress();
+      Long total = knownTotal(r);
+      long reported = Math.max(0, Optional.ofNullable(r.getCompleted()).orElse(0L));
+      if (total != null) {
+        reported = Math.min(reported, total);
+      }
+      if (reported > completed()) {
+        p.setCompleted(reported);
+        p.setLastProgressAt(Times.format(now));
+      }
+      p.setTotal(total);
+      long done = completed();
+      p.setCompleted(done);
+      p.setPercent(total == null || total == 0 ? null : (int) (done * 100 / total));
+      p.setSummary(total == null ? Long.toString(done) : done + "/" + total);
+      if (r.getCheckpoint() != null && r.getOutcome() == null) {
+        // Keep the newest checkpoint where the next attempt will find it.
+        s.setCheckpoint(r.getCheckpoint());
+      }
+    }
+
+    private Long knownTotal(WorkerReport r) {
+      Long spec = policy.total();
+      Long worker = r == null ? null : r.getTotal();
+      if (spec == null) return worker;
+      if (worker == null) return spec;
+      return Math.max(spec, worker);
+    }
+
+    /**
+     * ETA from the rate since the attempt's liveness clock started. AtRisk when it lands after the
+     * run deadline: a warning while there is still time to act.
+     */
+    private void estimateCompletion() {
+      Progress p = s.getProgress();
+      if (p == null || p.getTotal() == null || p.getCompleted() == null) {
+        return;
+      }
+      Instant since = livenessSince();
+      Instant lastProgress = Times.parse(p.getLastProgressAt());
+      long done = p.getCompleted();
+      AttemptRecord prev =
+          s.getAttempts() == null || s.getAttempts().isEmpty()
+              ? null
+              : s.getAttempts().get(s.getAttempts().size() - 1);
+      long base =
+          prev != null && prev.getCompleted() != null && s.getCheckpoint() != null
+              ? prev.getCompleted()
+              : 0;
+      long gained = done - base;
+      if (gained <= 0 || lastProgress == null || !lastProgress.isAfter(since)) {
+        return;
+      }
+      double perMilli = gained / (double) Duration.between(since, lastProgress).toMillis();
+      long remaining = p.getTotal() - done;
+      Instant eta = lastProgress.plusMillis((long) Math.ceil(remaining / perMilli));
+      s.setEstimatedCompletionAt(Times.format(eta));
+      Instant timeoutAt = Times.parse(s.getTimeoutAt());
+      boolean atRisk = eta.isAfter(timeoutAt);
+      s.setConditions(
+          Conditions.set(
+              s.getConditions(),
+              ConditionTypes.AT_RISK,
+              atRisk,
+              atRisk ? Reasons.PROJECTED_PAST_DEADLINE : Reasons.ON_TRACK,
+              atRisk
+                  ? "At the observed rate the run ends about "
+                      + Times.format(eta)
+                      + ", after its deadline "
+                      + s.getTimeoutAt()
+                      + ". Speed it up or extend spec.timeouts.run."
+                  : "At the observed rate the run ends about " + Times.format(eta) + ".",
+              generation,
+              now));
+    }
+
+    /** Derived conditions, refreshed after every decision. */
+    private void refreshConditions() {
+      Phase phase = s.getPhase();
+      String reason = s.getReason() == null ? "Unknown" : s.getReason();
+      String message = s.getMessage() == null ? "" : s.getMessage();
+      var c = s.getConditions();
+      c =
+          Conditions.set(
+              c, ConditionTypes.RUNNING, phase == Phase.Running, reason, message, generation, now);
+      if (!Conditions.isTrue(c, ConditionTypes.STUCK)
+          || phase == Phase.Pending
+          || phase == Phase.Running
+          || phase == Phase.Succeeded) {
+        c =
+            Conditions.set(
+                c,
+                ConditionTypes.STUCK,
+                false,
+                reason,
+                "Attempt " + s.getAttempt() + " is not stuck.",
+                generation,
+                now);
+      }
+      if (Conditions.find(c, ConditionTypes.AT_RISK) == null || phase.isTerminal()) {
+        c =
+            Conditions.set(
+                c,
+                ConditionTypes.AT_RISK,
+                false,
+                phase.isTerminal() ? reason : Reasons.ON_TRACK,
+                phase.isTerminal() ? "The run has finished." : "No projection past the deadline.",
+                generation,
+                now);
+      }
+      c =
+          Conditions.set(
+              c,
+              ConditionTypes.SUCCEEDED,
+              phase == Phase.Succeeded,
+              reason,
+              message,
+              generation,
+              now);
+      c =
+          Conditions.set(
+              c, ConditionTypes.FAILED, phase == Phase.Failed, reason, message, generation, now);
+      s.setConditions(c);
+    }
+
+    // --- small helpers ------------------------------------------------------------------------
+
+    private Instant created() {
+      Instant created = Times.parse(run.getMetadata().getCreationTimestamp());
+      return created != null ? created : Times.parse(s.getStartedAt());
+    }
+
+    private Instant livenessSince() {
+      Instant since = Times.parse(s.getLivenessSince());
+      return since != null ? since : Times.parse(s.getAttemptStartedAt());
+    }
+
+    /** Reported heartbeat; a time in the future counts as now (never trust a skewed clock). */
+    private Instant heartbeatAt(WorkerReport r) {
+      Instant at = r == null ? null : Times.parse(r.getHeartbeatAt());
+      return at != null && at.isAfter(now) ? now : at;
+    }
+
+    private Progress progress() {
+      if (s.getProgress() == null) {
+        s.setProgress(new Progress());
+      }
+      return s.getProgress();
+    }
+
+    private long completed() {
+      Progress p = s.getProgress();
+      return p == null || p.getCompleted() == null ? 0 : p.getCompleted();
+    }
+
+    private void wake(Instant at) {
+      if (at != null && (wakeAt == null || at.isBefore(wakeAt))) {
+        wakeAt = at;
+      }
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+      if (a == null) return b;
+      if (b == null) return a;
+      return a.isAfter(b) ? a : b;
+    }
+
+    private static String shift(String time, Duration by) {
+      Instant at = Times.parse(time);
+      return at == null ? null : Times.format(at.plus(by));
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.runwarden.lifecycle;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Operator-wide defaults for whatever a run's spec leaves out. Built from the operator config; a
+ * plain value so the core stays free of CDI and config.
+ *
+ * @param attempt empty: no per-attempt limit by default
+ * @param heartbeat empty: heartbeats are not required by default
+ * @param progress empty: no NoProgress rule by default
+ */
+public record LifecycleDefaults(
+    Duration run,
+    Optional<Duration> attempt,
+    Duration start,
+    Optional<Duration> heartbeat,
+    Optional<Duration> progress,
+    int maxRetries,
+    Duration backoffInitial,
+    double backoffFactor,
+    Duration backoffMax,
+    int historyLimit) {
+
+  /** The documented defaults; also what unit tests start from. */
+  public static LifecycleDefaults standard() {
+    return new LifecycleDefaults(
+        Duration.ofHours(24),
+        Optional.empty(),
+        Duration.ofMinutes(10),
+        Optional.of(Duration.ofMinutes(5)),
+        Optional.empty(),
+        2,
+        Duration.ofSeconds(10),
+        2.0,
+        Duration.ofMinutes(10),
+        10);
+  }
+}

@@ -1,0 +1,24 @@
+package io.runwarden.lifecycle;
+
+/** CamelCase reasons used in status.reason, conditions and events. */
+public final class Reasons {
+  public static final String ACCEPTED = "Accepted";
+  public static final String CLAIMED = "Claimed";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String HEARTBEAT_LOST = "HeartbeatLost";
+  public static final String NO_PROGRESS = "NoProgress";
+  public static final String START_TIMEOUT = "StartTimeout";
+  public static final String ATTEMPT_TIMED_OUT = "AttemptTimedOut";
+  public static final String WORKER_FAILED = "WorkerFailed";
+  public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+  public static final String RETRIES_EXHAUSTED = "RetriesExhausted";
+  public static final String NON_RETRYABLE = "NonRetryable";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String RETRY_STARTED = "RetryStarted";
+  public static final String SUSPENDED = "Suspended";
+  public static final String RESUMED = "Resumed";
+  public static final String PROJECTED_PAST_DEADLINE = "ProjectedPastDeadline";
+  public static final String ON_TRACK = "OnTrack";
+
+  private Reasons() {}
+}

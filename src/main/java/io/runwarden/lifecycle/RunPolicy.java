@@ -1,0 +1,120 @@
+package io.runwarden.lifecycle;
+
+import io.runwarden.api.v1alpha1.Backoff;
+import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.ResumePolicy;
+import io.runwarden.api.v1alpha1.RetryPolicy;
+import io.runwarden.api.v1alpha1.RetryReason;
+import io.runwarden.api.v1alpha1.Timeouts;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/** A run's spec with every default filled in and every value checked. */
+public record RunPolicy(
+    Duration run,
+    Optional<Duration> attempt,
+    Duration start,
+    Optional<Duration> heartbeat,
+    Optional<Duration> progress,
+    int maxRetries,
+    Duration backoffInitial,
+    double backoffFactor,
+    Duration backoffMax,
+    Set<RetryReason> retryOn,
+    ResumePolicy resume,
+    boolean suspend,
+    Long total) {
+
+  /**
+   * @throws InvalidSpecException naming the first field that cannot be honoured
+   */
+  public static RunPolicy resolve(QualificationRunSpec spec, LifecycleDefaults d) {
+    QualificationRunSpec s = spec == null ? new QualificationRunSpec() : spec;
+    Timeouts t = s.getTimeouts() == null ? new Timeouts() : s.getTimeouts();
+    RetryPolicy r = s.getRetry() == null ? new RetryPolicy() : s.getRetry();
+    Backoff b = r.getBackoff() == null ? new Backoff() : r.getBackoff();
+
+    Duration run = positive("timeouts.run", t.getRun()).orElse(d.run());
+    Optional<Duration> attempt = positive("timeouts.attempt", t.getAttempt()).or(d::attempt);
+    Duration start = positive("timeouts.start", t.getStart()).orElse(d.start());
+    Optional<Duration> heartbeat =
+        positive("timeouts.heartbeat", t.getHeartbeat()).or(d::heartbeat);
+    Optional<Duration> progress = positive("timeouts.progress", t.getProgress()).or(d::progress);
+
+    int maxRetries = Optional.ofNullable(r.getMaxRetries()).orElse(d.maxRetries());
+    check(maxRetries >= 0 && maxRetries <= 100, "retry.maxRetries", "must be between 0 and 100");
+    Duration initial = positive("retry.backoff.initial", b.getInitial()).orElse(d.backoffInitial());
+    double factor = Optional.ofNullable(b.getFactor()).orElse(d.backoffFactor());
+    check(factor >= 1 && factor <= 10, "retry.backoff.factor", "must be between 1 and 10");
+    Duration max = positive("retry.backoff.max", b.getMax()).orElse(d.backoffMax());
+    check(
+        max.compareTo(initial) >= 0,
+        "retry.backoff.max",
+        "must not be shorter than retry.backoff.initial");
+    Set<RetryReason> on =
+        r.getOn() == null || r.getOn().isEmpty()
+            ? EnumSet.allOf(RetryReason.class)
+            : EnumSet.copyOf(r.getOn().stream().map(requireKnown()).toList());
+    check(s.getTotal() == null || s.getTotal() >= 0, "total", "must not be negative");
+
+    return new RunPolicy(
+        run,
+        attempt,
+        start,
+        heartbeat,
+        progress,
+        maxRetries,
+        initial,
+        factor,
+        max,
+        on,
+        s.getResume() == null ? ResumePolicy.FromCheckpoint : s.getResume(),
+        Boolean.TRUE.equals(s.getSuspend()),
+        s.getTotal());
+  }
+
+  /**
+   * Delay before retry number {@code retriesUsed + 1}: initial * factor^retriesUsed, capped at max.
+   * Exact in milliseconds, and safe from overflow for any budget the schema allows.
+   */
+  public Duration backoff(int retriesUsed) {
+    double millis = backoffInitial.toMillis() * Math.pow(backoffFactor, retriesUsed);
+    if (Double.isInfinite(millis) || millis >= backoffMax.toMillis()) {
+      return backoffMax;
+    }
+    return Duration.ofMillis((long) millis);
+  }
+
+  private static Function<RetryReason, RetryReason> requireKnown() {
+    return reason -> {
+      // Jackson maps an unknown enum constant to null only when told to; the schema refuses
+      // it anyway. A null here means a list entry was explicitly null.
+      check(
+          reason != null, "retry.on", "entries must be one of " + EnumSet.allOf(RetryReason.class));
+      return reason;
+    };
+  }
+
+  private static Optional<Duration> positive(String field, String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    Duration value;
+    try {
+      value = DurationParser.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSpecException(field, e.getMessage());
+    }
+    check(!value.isZero(), field, "must be longer than 0");
+    return Optional.of(value);
+  }
+
+  private static void check(boolean ok, String field, String problem) {
+    if (!ok) {
+      throw new InvalidSpecException(field, problem);
+    }
+  }
+}
