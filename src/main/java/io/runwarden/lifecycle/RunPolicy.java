@@ -53,7 +53,7 @@ public record RunPolicy(
     check(
         max.compareTo(initial) >= 0,
         "retry.backoff.max",
-        "must not be shorter than retry.backoff.initial");
+        "must not be shorter than spec.retry.backoff.initial");
     Set<RetryReason> on =
         r.getOn() == null || r.getOn().isEmpty()
             ? EnumSet.allOf(RetryReason.class)

@@ -1,0 +1,140 @@
+package io.runwarden.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.lifecycle.ConditionTypes;
+import io.runwarden.lifecycle.Conditions;
+import io.runwarden.lifecycle.Reasons;
+import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.TestCluster;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The operator in {@code @QuarkusTest} against a real kube-apiserver, driven with kubectl. */
+@QuarkusTest
+@WithTestResource(value = KubeApiServerResource.class, scope = TestResourceScope.GLOBAL)
+class FoundationTest {
+
+  private final KubernetesClient client = TestCluster.get().client();
+  private String ns;
+
+  @BeforeEach
+  void namespace() {
+    ns = TestCluster.get().newNamespace("foundation");
+  }
+
+  @Test
+  void exampleAppliedWithKubectlIsAcceptedWithConditionEventAndColumns() {
+    Kubectl.run("apply", "-n", ns, "-f", "examples/qualification-run.yaml").assertOk();
+
+    QualificationRun run =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    client
+                        .resources(QualificationRun.class)
+                        .inNamespace(ns)
+                        .withName("llm-batch-42")
+                        .get(),
+                r -> r.getStatus() != null && r.getStatus().getPhase() != null);
+    assertThat(run.getStatus().getPhase()).isEqualTo(Phase.Pending);
+    assertThat(run.getStatus().getObservedGeneration())
+        .isEqualTo(run.getMetadata().getGeneration());
+    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
+    assertThat(run.getStatus().getTimeoutAt()).isNotBlank();
+    assertThat(Conditions.find(run.getStatus().getConditions(), ConditionTypes.RUNNING))
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> eventReasons(ns), reasons -> reasons.contains(Reasons.ACCEPTED));
+
+    String table = Kubectl.run("get", "qrun", "-n", ns).assertOk().stdout();
+    assertThat(table.lines().findFirst().orElseThrow())
+        .containsSubsequence("NAME", "PHASE", "PROGRESS", "ATTEMPT", "DEADLINE", "REASON", "AGE");
+    assertThat(table).contains("llm-batch-42").contains("Pending").contains("Accepted");
+  }
+
+  @Test
+  void kubectlExplainShowsFieldDescriptions() {
+    String spec = Kubectl.run("explain", "qrun.spec").assertOk().stdout();
+    assertThat(spec).contains("timeouts").contains("retry").contains("suspend");
+    String heartbeat = Kubectl.run("explain", "qrun.spec.timeouts.heartbeat").assertOk().stdout();
+    assertThat(heartbeat).contains("HeartbeatLost");
+  }
+
+  @Test
+  void invalidRunIsRefusedByTheSchemaWithAClearMessage() throws Exception {
+    var file = java.nio.file.Files.createTempFile("bad-run", ".yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        apiVersion: runwarden.io/v1alpha1
+        kind: QualificationRun
+        metadata:
+          name: bad-duration
+        spec:
+          timeouts:
+            heartbeat: five minutes
+          retry:
+            maxRetries: -1
+        """);
+    Kubectl.Result result = Kubectl.run("apply", "-n", ns, "-f", file.toString());
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr())
+        .contains("spec.timeouts.heartbeat")
+        .contains("spec.retry.maxRetries");
+    assertThat(
+            client.resources(QualificationRun.class).inNamespace(ns).withName("bad-duration").get())
+        .isNull();
+  }
+
+  @Test
+  void aRunTheSchemaAcceptsButTheOperatorCannotHonourFailsAloneWithInvalidSpec() {
+    // backoff.max shorter than backoff.initial passes the schema (each is a valid duration).
+    var bad = RunFixtures.run("bad-backoff");
+    bad.getSpec().setRetry(new io.runwarden.api.v1alpha1.RetryPolicy());
+    bad.getSpec().getRetry().setBackoff(new io.runwarden.api.v1alpha1.Backoff());
+    bad.getSpec().getRetry().getBackoff().setInitial("10m");
+    bad.getSpec().getRetry().getBackoff().setMax("1m");
+    client.resource(bad).inNamespace(ns).create();
+    client.resource(RunFixtures.run("good")).inNamespace(ns).create();
+
+    QualificationRun failed =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    client
+                        .resources(QualificationRun.class)
+                        .inNamespace(ns)
+                        .withName("bad-backoff")
+                        .get(),
+                r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(failed.getStatus().getMessage()).contains("spec.retry.backoff.max");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> client.resources(QualificationRun.class).inNamespace(ns).withName("good").get(),
+            r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Pending);
+  }
+
+  private List<String> eventReasons(String namespace) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+}

@@ -1,0 +1,134 @@
+package io.runwarden.testing;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real kube-apiserver + etcd on loopback for the whole test JVM (kube-api-test, the Java
+ * envtest), with the committed CRD installed.
+ *
+ * <p>Offline by default: scripts/kube-binaries.sh (run by the build before the tests) caches
+ * Kubernetes 1.20.2 built from Debian's source. When that cache is missing, kube-api-test downloads
+ * the version in KUBE_API_TEST_API_SERVER_VERSION (or the latest) itself.
+ */
+public final class TestCluster {
+
+  public static final String DEFAULT_VERSION = "1.20.2";
+  private static TestCluster instance;
+
+  private final KubeAPIServer server;
+  private final Path kubeconfig;
+  private final KubernetesClient client;
+
+  private TestCluster() {
+    String dir =
+        System.getenv()
+            .getOrDefault(
+                "KUBE_API_TEST_DIR",
+                Path.of(System.getProperty("user.home"), ".kubeapitest").toString());
+    String version =
+        System.getenv().getOrDefault("KUBE_API_TEST_API_SERVER_VERSION", DEFAULT_VERSION);
+    boolean cached =
+        Files.isExecutable(Path.of(dir, "k8s", version + "-linux-amd64", "kube-apiserver"));
+    // The env var KUBE_API_TEST_OFFLINE_MODE breaks kube-api-test 7.4.0 (ClassCastException):
+    // offline mode is chosen here in code instead.
+    server =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(dir)
+                .withApiServerVersion(version)
+                .withOfflineMode(cached)
+                .build());
+    server.start();
+    try {
+      kubeconfig = projectDir().resolve("target/test-cluster/kubeconfig");
+      Files.createDirectories(kubeconfig.getParent());
+      Files.writeString(kubeconfig, server.getKubeConfigYaml());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    client = new KubernetesClientBuilder().withConfig(config()).build();
+    installCrd();
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-cluster-stop"));
+  }
+
+  public static synchronized TestCluster get() {
+    if (instance == null) {
+      instance = new TestCluster();
+    }
+    return instance;
+  }
+
+  public Config config() {
+    return Config.fromKubeconfig(server.getKubeConfigYaml());
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A fresh namespace per test keeps tests independent without cleaning up between them. */
+  public String newNamespace(String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    return name;
+  }
+
+  public static Path projectDir() {
+    return Path.of(System.getProperty("test.project.dir", ".")).toAbsolutePath();
+  }
+
+  public static Path crdFile() {
+    return projectDir().resolve("deploy/crds/qualificationruns.runwarden.io-v1.yml");
+  }
+
+  private void installCrd() {
+    try (InputStream in = Files.newInputStream(crdFile())) {
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.resource(crd).serverSideApply();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd.getMetadata().getName())
+          .waitUntilCondition(
+              c ->
+                  c.getStatus() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              cond ->
+                                  "Established".equals(cond.getType())
+                                      && "True".equals(cond.getStatus())),
+              Duration.ofSeconds(30).toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void stop() {
+    client.close();
+    server.stop();
+  }
+}
