@@ -43,6 +43,9 @@ public final class Lifecycle {
   private static final ObjectMapper COPIER =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+  /** How far ahead of the operator's clock a worker's heartbeat may be and still count. */
+  static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
+
   private final LifecycleDefaults defaults;
 
   public Lifecycle(LifecycleDefaults defaults) {
@@ -63,6 +66,7 @@ public final class Lifecycle {
     private final List<RunEvent> events = new ArrayList<>();
     private Instant wakeAt;
     private RunPolicy policy;
+    private boolean attemptClosed;
 
     Evaluation(QualificationRun run, Instant now) {
       this.run = run;
@@ -471,6 +475,10 @@ public final class Lifecycle {
     }
 
     private void closeAttempt(Outcome outcome, String reason, WorkerReport r) {
+      if (attemptClosed) {
+        return; // ended and then failed the run in the same evaluation: one record
+      }
+      attemptClosed = true;
       AttemptRecord rec = new AttemptRecord();
       rec.setAttempt(s.getAttempt());
       rec.setWorker(r == null ? null : r.getWorker());
@@ -649,10 +657,16 @@ public final class Lifecycle {
       return since != null ? since : Times.parse(s.getAttemptStartedAt());
     }
 
-    /** Reported heartbeat; a time in the future counts as now (never trust a skewed clock). */
+    /**
+     * Reported heartbeat. A little in the future (worker clock skew) counts as now; further ahead
+     * it is ignored, or one bogus timestamp would keep a dead worker "alive" forever.
+     */
     private Instant heartbeatAt(WorkerReport r) {
       Instant at = r == null ? null : Times.parse(r.getHeartbeatAt());
-      return at != null && at.isAfter(now) ? now : at;
+      if (at == null || !at.isAfter(now)) {
+        return at;
+      }
+      return at.isAfter(now.plus(MAX_CLOCK_SKEW)) ? null : now;
     }
 
     private Progress progress() {

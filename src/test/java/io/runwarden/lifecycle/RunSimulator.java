@@ -1,0 +1,112 @@
+package io.runwarden.lifecycle;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.runwarden.api.v1alpha1.Outcome;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.api.v1alpha1.WorkerReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A run, a fake clock and the core: each {@link #decide()} stores the decided status the way the
+ * API server would (the worker's report stays), so a test reads like a timeline.
+ */
+final class RunSimulator {
+
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  final QualificationRun run = new QualificationRun();
+  final Lifecycle lifecycle;
+  Instant now = T0;
+  Decision last;
+  final List<RunEvent> events = new ArrayList<>();
+
+  RunSimulator(Consumer<QualificationRunSpec> spec) {
+    this(LifecycleDefaults.standard(), spec);
+  }
+
+  RunSimulator(LifecycleDefaults defaults, Consumer<QualificationRunSpec> spec) {
+    this.lifecycle = new Lifecycle(defaults);
+    run.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("run")
+            .withNamespace("ns")
+            .withGeneration(1L)
+            .withCreationTimestamp(T0.toString())
+            .build());
+    QualificationRunSpec s = new QualificationRunSpec();
+    s.setTimeouts(new Timeouts());
+    spec.accept(s);
+    run.setSpec(s);
+  }
+
+  Decision decide() {
+    last = lifecycle.decide(run, now);
+    WorkerReport report = run.getStatus() == null ? null : run.getStatus().getReport();
+    QualificationRunStatus stored = last.status();
+    stored.setReport(report);
+    run.setStatus(stored);
+    events.addAll(last.events());
+    return last;
+  }
+
+  RunSimulator at(Duration sinceT0) {
+    now = T0.plus(sinceT0);
+    return this;
+  }
+
+  RunSimulator after(Duration d) {
+    now = now.plus(d);
+    return this;
+  }
+
+  QualificationRunStatus status() {
+    return run.getStatus();
+  }
+
+  WorkerReport report() {
+    if (run.getStatus().getReport() == null) {
+      run.getStatus().setReport(new WorkerReport());
+    }
+    return run.getStatus().getReport();
+  }
+
+  /** The worker claims the current attempt and heartbeats now. */
+  RunSimulator claim(String worker) {
+    WorkerReport r = new WorkerReport();
+    r.setAttempt(status().getAttempt());
+    r.setWorker(worker);
+    r.setHeartbeatAt(now.toString());
+    run.getStatus().setReport(r);
+    return this;
+  }
+
+  RunSimulator heartbeat(Long completed) {
+    report().setHeartbeatAt(now.toString());
+    if (completed != null) report().setCompleted(completed);
+    return this;
+  }
+
+  RunSimulator outcome(Outcome outcome) {
+    report().setOutcome(outcome);
+    return this;
+  }
+
+  List<String> eventReasons() {
+    return events.stream().map(RunEvent::reason).toList();
+  }
+
+  static Duration s(long seconds) {
+    return Duration.ofSeconds(seconds);
+  }
+
+  static Duration m(long minutes) {
+    return Duration.ofMinutes(minutes);
+  }
+}
