@@ -404,14 +404,11 @@ public final class Lifecycle {
       }
       int used = s.getRetryCount();
       if (used >= policy.maxRetries()) {
-        fail(
-            Reasons.RETRIES_EXHAUSTED,
-            cause
-                + " All "
-                + policy.maxRetries()
-                + " retries are used (last cause: "
-                + reason
-                + ").");
+        String budget =
+            policy.maxRetries() == 0
+                ? " No retries are allowed (spec.retry.maxRetries=0; last cause: "
+                : " All " + policy.maxRetries() + " retries are used (last cause: ";
+        fail(Reasons.RETRIES_EXHAUSTED, cause + budget + reason + ").");
         return;
       }
       Instant timeoutAt = Times.parse(s.getTimeoutAt());
