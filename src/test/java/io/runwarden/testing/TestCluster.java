@@ -54,7 +54,10 @@ public final class TestCluster {
                 .build());
     server.start();
     try {
-      kubeconfig = projectDir().resolve("target/test-cluster/kubeconfig");
+      // run-local.sh's cluster writes elsewhere so a test run never overwrites its kubeconfig.
+      kubeconfig =
+          projectDir()
+              .resolve(System.getProperty("test.kubeconfig", "target/test-cluster/kubeconfig"));
       Files.createDirectories(kubeconfig.getParent());
       Files.writeString(kubeconfig, server.getKubeConfigYaml());
     } catch (IOException e) {

@@ -1,0 +1,108 @@
+package io.runwarden.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged operator ({@code target/quarkus-app/quarkus-run.jar}) as its own JVM against the
+ * test cluster, the way it runs in production: start, wait for readiness, stop or kill -9.
+ */
+public final class OperatorProcess implements AutoCloseable {
+
+  private static int started;
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private OperatorProcess(List<String> extraArgs) {
+    Path jar = TestCluster.projectDir().resolve("target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: integration tests run after package");
+    }
+    this.port = freePort();
+    this.log = TestCluster.projectDir().resolve("target/operator-" + (++started) + ".log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Dquarkus.http.port=" + port);
+    cmd.addAll(extraArgs);
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("KUBECONFIG", TestCluster.get().kubeconfig().toString());
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts the operator and waits until its readiness probe says so. */
+  public static OperatorProcess start(String... systemProperties) {
+    OperatorProcess op = new OperatorProcess(List.of(systemProperties));
+    op.awaitReady();
+    return op;
+  }
+
+  public void awaitReady() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .failFast("operator exited, see " + log, () -> !process.isAlive())
+        .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** SIGKILL: no shutdown hooks, no graceful anything. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  /** SIGTERM: the graceful path Kubernetes takes on a pod deletion. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      waitForExit();
+    }
+  }
+
+  private void waitForExit() {
+    await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive());
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
