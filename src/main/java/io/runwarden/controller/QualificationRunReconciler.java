@@ -1,24 +1,39 @@
 package io.runwarden.controller;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.execution.AttemptJobs;
+import io.runwarden.execution.ManagedExecution;
 import io.runwarden.lifecycle.Decision;
 import io.runwarden.lifecycle.Lifecycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The thin shell around the decision core: read -> decide -> write status if changed -> publish
- * events -> wake up exactly when the next rule can fire. No polling: a run with nothing due sleeps
- * until its next deadline, and a terminal run is never rescheduled.
+ * The thin shell around the decision core: read -> decide -> (managed mode: make the Jobs match) ->
+ * write status if changed -> publish events -> wake up exactly when the next rule can fire. No
+ * polling: a run with nothing due sleeps until its next deadline, and a terminal run is never
+ * rescheduled.
  *
  * <p>Generation-aware filtering is off because workers report through the status subresource, which
- * does not bump the generation; {@link ReportChangeFilter} decides instead.
+ * does not bump the generation; {@link ReportChangeFilter} decides instead. Attempt Jobs and their
+ * pods are watched through informers limited to Runwarden's label.
  */
 @ControllerConfiguration(
     name = QualificationRunReconciler.NAME,
@@ -29,23 +44,61 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   public static final String NAME = "qualificationrun";
 
   private final Lifecycle lifecycle;
+  private final ManagedExecution managed;
   private final Clock clock;
   private final StatusWriter statusWriter;
   private final RunEvents events;
 
   public QualificationRunReconciler(
-      Lifecycle lifecycle, Clock clock, StatusWriter statusWriter, RunEvents events) {
+      Lifecycle lifecycle,
+      ManagedExecution managed,
+      Clock clock,
+      StatusWriter statusWriter,
+      RunEvents events) {
     this.lifecycle = lifecycle;
+    this.managed = managed;
     this.clock = clock;
     this.statusWriter = statusWriter;
     this.events = events;
   }
 
   @Override
+  public List<EventSource<?, QualificationRun>> prepareEventSources(
+      EventSourceContext<QualificationRun> context) {
+    return List.of(attemptInformer(Job.class, context), attemptInformer(Pod.class, context));
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, QualificationRun> attemptInformer(
+      Class<R> type, EventSourceContext<QualificationRun> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, QualificationRun.class)
+            .withLabelSelector(AttemptJobs.LABEL_RUN)
+            .withSecondaryToPrimaryMapper(QualificationRunReconciler::owningRun)
+            .build(),
+        context);
+  }
+
+  /** Attempt Jobs and their pods carry the run's full name (labels stop at 63 characters). */
+  static Set<ResourceID> owningRun(HasMetadata resource) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    String run = annotations == null ? null : annotations.get(AttemptJobs.ANNOTATION_RUN_NAME);
+    return run == null
+        ? Set.of()
+        : Set.of(new ResourceID(run, resource.getMetadata().getNamespace()));
+  }
+
+  @Override
   public UpdateControl<QualificationRun> reconcile(
       QualificationRun run, Context<QualificationRun> context) {
     Instant now = clock.instant();
-    Decision decision = lifecycle.decide(run, now);
+    Decision decision =
+        run.getSpec() != null && run.getSpec().getJob() != null
+            ? managed.decideAndExecute(
+                run,
+                context.getSecondaryResources(Job.class),
+                context.getSecondaryResources(Pod.class),
+                now)
+            : lifecycle.decide(run, now);
     if (statusWriter.changed(run, decision.status())) {
       statusWriter.write(run, decision.status(), context);
     }

@@ -46,19 +46,55 @@ public final class Lifecycle {
   /** How far ahead of the operator's clock a worker's heartbeat may be and still count. */
   static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
 
+  /** How much later than the operator a Job's own activeDeadlineSeconds fires. */
+  static final Duration JOB_DEADLINE_GRACE = Duration.ofSeconds(30);
+
   private final LifecycleDefaults defaults;
 
   public Lifecycle(LifecycleDefaults defaults) {
     this.defaults = defaults;
   }
 
+  /** External-worker mode: the worker's report is the only signal. */
   public Decision decide(QualificationRun run, Instant now) {
-    return new Evaluation(run, now).evaluate();
+    return decide(run, null, now);
+  }
+
+  /**
+   * @param job what the cluster shows of the current attempt's Job (managed mode, spec.job); null
+   *     for runs driven by external workers
+   */
+  public Decision decide(QualificationRun run, AttemptObservation job, Instant now) {
+    return new Evaluation(run, job, now).evaluate();
+  }
+
+  /**
+   * activeDeadlineSeconds for an attempt Job created now: a second line of defence should the
+   * operator be down, so a little after the limits the operator itself enforces (the run deadline,
+   * and start + attempt limits when an attempt limit is set).
+   */
+  public Duration jobActiveDeadline(QualificationRun run, Instant now) {
+    RunPolicy policy = RunPolicy.resolve(run.getSpec(), defaults);
+    Instant created = Times.parse(run.getMetadata().getCreationTimestamp());
+    Duration untilDeadline =
+        Duration.between(now, (created == null ? now : created).plus(policy.run()));
+    Duration limit =
+        policy
+            .attempt()
+            .map(a -> a.plus(policy.start()))
+            .filter(d -> d.compareTo(untilDeadline) < 0)
+            .orElse(untilDeadline);
+    return limit.plus(JOB_DEADLINE_GRACE);
   }
 
   /** One evaluation: a working copy of the status plus what it has decided so far. */
   private final class Evaluation {
     private final QualificationRun run;
+
+    /** Observation of the current attempt's Job; reset when a new attempt begins. */
+    private AttemptObservation job;
+
+    private final boolean managed;
     private final Instant now;
     private final Long generation;
     private final WorkerReport report;
@@ -68,8 +104,10 @@ public final class Lifecycle {
     private RunPolicy policy;
     private boolean attemptClosed;
 
-    Evaluation(QualificationRun run, Instant now) {
+    Evaluation(QualificationRun run, AttemptObservation job, Instant now) {
       this.run = run;
+      this.managed = run.getSpec() != null && run.getSpec().getJob() != null;
+      this.job = managed ? job : null;
       this.now = now;
       this.generation = run.getMetadata().getGeneration();
       QualificationRunStatus observed = run.getStatus();
@@ -214,6 +252,10 @@ public final class Lifecycle {
         succeed(r, "Attempt " + s.getAttempt() + " reported success after it was judged failed.");
         return;
       }
+      if (jobIs(AttemptObservation.State.Succeeded)) {
+        succeed(r, "Attempt " + s.getAttempt() + "'s Job completed after it was judged failed.");
+        return;
+      }
       Instant next = Times.parse(s.getNextRetryAt());
       if (next != null && now.isBefore(next)) {
         wake(next);
@@ -227,7 +269,13 @@ public final class Lifecycle {
               && (s.getCheckpoint() != null || completed() > 0);
       if (!resumes) {
         s.setCheckpoint(null);
-        s.setProgress(null);
+        // Reset, not remove: server-side apply on Kubernetes 1.20 leaves a null behind when an
+        // object field is dropped, which the CRD schema then refuses.
+        Progress fresh = new Progress();
+        fresh.setTotal(s.getProgress() == null ? null : s.getProgress().getTotal());
+        fresh.setCompleted(0L);
+        fresh.setSummary(fresh.getTotal() == null ? "0" : "0/" + fresh.getTotal());
+        s.setProgress(fresh);
       }
       s.setPhase(Phase.Pending);
       s.setReason(Reasons.RETRY_STARTED);
@@ -248,8 +296,15 @@ public final class Lifecycle {
 
     private void pending() {
       WorkerReport r = currentReport();
+      if (jobEnded(r)) {
+        return;
+      }
       if (r != null) {
-        claim(r);
+        claim(r.getWorker());
+        return;
+      }
+      if (jobIs(AttemptObservation.State.Started)) {
+        claim(job.worker());
         return;
       }
       Instant startBy = livenessSince().plus(policy.start());
@@ -261,7 +316,10 @@ public final class Lifecycle {
                 + s.getAttempt()
                 + " within "
                 + DurationParser.format(policy.start())
-                + " (timeouts.start).",
+                + " (timeouts.start)."
+                + (jobIs(AttemptObservation.State.Waiting)
+                    ? " Last seen: " + job.detail() + "."
+                    : ""),
             true,
             null);
         return;
@@ -269,7 +327,7 @@ public final class Lifecycle {
       wake(startBy);
     }
 
-    private void claim(WorkerReport r) {
+    private void claim(String worker) {
       s.setPhase(Phase.Running);
       s.setLivenessSince(Times.format(now));
       policy.attempt().ifPresent(a -> s.setAttemptTimeoutAt(Times.format(now.plus(a))));
@@ -277,7 +335,7 @@ public final class Lifecycle {
       s.setReason(Reasons.CLAIMED);
       String message =
           "Worker "
-              + Optional.ofNullable(r.getWorker()).orElse("(unnamed)")
+              + Optional.ofNullable(worker).orElse("(unnamed)")
               + " claimed attempt "
               + s.getAttempt()
               + "."
@@ -311,6 +369,9 @@ public final class Lifecycle {
           return;
         }
       }
+      if (jobEnded(r)) {
+        return;
+      }
       Instant attemptBy = Times.parse(s.getAttemptTimeoutAt());
       if (attemptBy != null) {
         if (!now.isBefore(attemptBy)) {
@@ -328,7 +389,10 @@ public final class Lifecycle {
         }
         wake(attemptBy);
       }
-      if (policy.heartbeat().isPresent()) {
+      // In managed mode the pod is the liveness signal; the worker opts into the heartbeat and
+      // progress rules by heartbeating.
+      boolean heartbeatRules = !managed || heartbeatAt(r) != null;
+      if (heartbeatRules && policy.heartbeat().isPresent()) {
         Duration limit = policy.heartbeat().get();
         Instant last = latest(livenessSince(), heartbeatAt(r));
         Instant by = last.plus(limit);
@@ -349,7 +413,7 @@ public final class Lifecycle {
         }
         wake(by);
       }
-      if (policy.progress().isPresent()) {
+      if (heartbeatRules && policy.progress().isPresent()) {
         Duration limit = policy.progress().get();
         Instant last = latest(livenessSince(), Times.parse(progress().getLastProgressAt()));
         Instant by = last.plus(limit);
@@ -466,6 +530,10 @@ public final class Lifecycle {
     }
 
     private void beginAttempt() {
+      if (managed) {
+        // What was observed belongs to the previous attempt; the new one has no Job yet.
+        job = AttemptObservation.of(AttemptObservation.State.NotCreated, null, null);
+      }
       s.setAttemptStartedAt(Times.format(now));
       s.setLivenessSince(Times.format(now));
       s.setAttemptTimeoutAt(null);
@@ -505,6 +573,38 @@ public final class Lifecycle {
       }
     }
 
+    /** Managed mode: the attempt's Job has an outcome (or vanished). True when it ended it. */
+    private boolean jobEnded(WorkerReport r) {
+      if (jobIs(AttemptObservation.State.Rejected)) {
+        fail(
+            Reasons.INVALID_SPEC,
+            "spec.job.template: the API server refused the Job of attempt "
+                + s.getAttempt()
+                + ": "
+                + job.detail()
+                + ". Fix the template and create the run again.");
+        return true;
+      }
+      if (jobIs(AttemptObservation.State.Succeeded)) {
+        succeed(r, "Attempt " + s.getAttempt() + " succeeded: " + job.detail() + ".");
+        return true;
+      }
+      if (jobIs(AttemptObservation.State.Failed) || jobIs(AttemptObservation.State.Gone)) {
+        String cause =
+            jobIs(AttemptObservation.State.Gone)
+                ? "The Job of attempt " + s.getAttempt() + " was deleted while it ran."
+                : "Attempt " + s.getAttempt() + " failed: " + job.detail() + ".";
+        boolean retryable = r == null || !Boolean.FALSE.equals(r.getRetryable());
+        attemptEnded(Reasons.WORKER_FAILED, RetryReason.WorkerFailed, cause, retryable, r);
+        return true;
+      }
+      return false;
+    }
+
+    private boolean jobIs(AttemptObservation.State state) {
+      return job != null && job.state() == state;
+    }
+
     // --- observation --------------------------------------------------------------------------
 
     /** The worker report, only if it belongs to the current attempt (the fencing token). */
@@ -532,6 +632,9 @@ public final class Lifecycle {
       p.setCompleted(done);
       p.setPercent(total == null || total == 0 ? null : (int) (done * 100 / total));
       p.setSummary(total == null ? Long.toString(done) : done + "/" + total);
+      if (r.getServiceJobId() != null) {
+        s.setServiceJobId(r.getServiceJobId());
+      }
       if (r.getCheckpoint() != null && r.getOutcome() == null) {
         // Keep the newest checkpoint where the next attempt will find it.
         s.setCheckpoint(r.getCheckpoint());

@@ -59,6 +59,16 @@ public record RunPolicy(
             ? EnumSet.allOf(RetryReason.class)
             : EnumSet.copyOf(r.getOn().stream().map(requireKnown()).toList());
     check(s.getTotal() == null || s.getTotal() >= 0, "total", "must not be negative");
+    if (s.getJob() != null) {
+      var template = s.getJob().getTemplate();
+      check(template != null, "job.template", "is required");
+      check(
+          template.getSpec() != null
+              && template.getSpec().getContainers() != null
+              && !template.getSpec().getContainers().isEmpty(),
+          "job.template.spec.containers",
+          "at least one container is required");
+    }
 
     return new RunPolicy(
         run,

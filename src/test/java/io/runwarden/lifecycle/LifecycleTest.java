@@ -419,7 +419,7 @@ class LifecycleTest {
       sim.at(s(40)).decide();
       Decision d = sim.at(s(50)).decide();
       assertThat(d.status().getCheckpoint()).isNull();
-      assertThat(d.status().getProgress()).isNull();
+      assertThat(d.status().getProgress().getCompleted()).isZero();
       assertThat(d.events().get(0).message()).contains("starts from scratch");
     }
 
@@ -438,7 +438,7 @@ class LifecycleTest {
       Decision d = sim.after(s(1)).decide();
       assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
       assertThat(d.status().getAttempt()).isEqualTo(2);
-      assertThat(d.status().getProgress()).isNull();
+      assertThat(d.status().getProgress().getCompleted()).isZero();
       // a report claiming a future attempt is not trusted either
       zombie.setAttempt(7);
       d = sim.after(s(1)).decide();

@@ -34,6 +34,13 @@ public class QualificationRunSpec {
           + " starts. The run deadline (timeouts.run) keeps counting. Set back to false to resume.")
   private Boolean suspend;
 
+  @JsonPropertyDescription(
+      "Run each attempt as a Kubernetes Job from this template (managed mode). Without it,"
+          + " external workers claim attempts and report through status.report. With it,"
+          + " heartbeats are optional: the Job's pod is the liveness signal, and if the worker"
+          + " heartbeats anyway the heartbeat and progress rules apply too.")
+  private AttemptJobSpec job;
+
   public Long getTotal() {
     return total;
   }
@@ -64,6 +71,14 @@ public class QualificationRunSpec {
 
   public void setResume(ResumePolicy resume) {
     this.resume = resume;
+  }
+
+  public AttemptJobSpec getJob() {
+    return job;
+  }
+
+  public void setJob(AttemptJobSpec job) {
+    this.job = job;
   }
 
   public Boolean getSuspend() {

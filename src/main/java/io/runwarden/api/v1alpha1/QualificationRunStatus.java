@@ -74,6 +74,13 @@ public class QualificationRunStatus {
       "Checkpoint handed to the current attempt (from the previous one's report).")
   private String checkpoint;
 
+  @JsonPropertyDescription(
+      "Last service job id a worker reported; the external-service check looks it up.")
+  private String serviceJobId;
+
+  @JsonPropertyDescription("Name of the current attempt's Job, in managed mode (spec.job).")
+  private String jobName;
+
   @JsonPropertyDescription("The most recent attempts, newest last (bounded).")
   private List<AttemptRecord> attempts;
 
@@ -225,6 +232,22 @@ public class QualificationRunStatus {
 
   public void setEstimatedCompletionAt(String estimatedCompletionAt) {
     this.estimatedCompletionAt = estimatedCompletionAt;
+  }
+
+  public String getServiceJobId() {
+    return serviceJobId;
+  }
+
+  public void setServiceJobId(String serviceJobId) {
+    this.serviceJobId = serviceJobId;
+  }
+
+  public String getJobName() {
+    return jobName;
+  }
+
+  public void setJobName(String jobName) {
+    this.jobName = jobName;
   }
 
   public String getCheckpoint() {

@@ -1,0 +1,53 @@
+package io.runwarden.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import java.util.Map;
+
+/**
+ * Runs each attempt as a batch/v1 Job made from this template.
+ *
+ * <p>The template's schema is left open (x-kubernetes-preserve-unknown-fields) rather than
+ * embedding the full PodSpec schema: that would make the CRD hundreds of kilobytes, too large for a
+ * client-side {@code kubectl apply}. The API server validates the pod when the Job is created; a
+ * template it refuses fails the run with reason InvalidSpec and the server's message.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AttemptJobSpec {
+
+  @JsonPropertyDescription(
+      "Pod template (as in a Job's spec.template) for every attempt. Runwarden sets"
+          + " restartPolicy Never, adds the runwarden.io/run and runwarden.io/attempt labels and the"
+          + " RUNWARDEN_* environment variables (run, namespace, attempt, checkpoint, service job"
+          + " id) to every container.")
+  @Required
+  @SchemaFrom(type = OpenObject.class)
+  @PreserveUnknownFields
+  private PodTemplateSpec template;
+
+  @JsonPropertyDescription("Extra labels for the attempt Jobs.")
+  private Map<String, String> labels;
+
+  public PodTemplateSpec getTemplate() {
+    return template;
+  }
+
+  public void setTemplate(PodTemplateSpec template) {
+    this.template = template;
+  }
+
+  public Map<String, String> getLabels() {
+    return labels;
+  }
+
+  public void setLabels(Map<String, String> labels) {
+    this.labels = labels;
+  }
+
+  /** Schema stand-in: an object without declared properties. */
+  static final class OpenObject {}
+}

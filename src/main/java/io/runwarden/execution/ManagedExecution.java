@@ -1,0 +1,108 @@
+package io.runwarden.execution;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.lifecycle.AttemptObservation;
+import io.runwarden.lifecycle.AttemptObservation.State;
+import io.runwarden.lifecycle.Decision;
+import io.runwarden.lifecycle.Lifecycle;
+import io.runwarden.lifecycle.RunEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Managed mode (spec.job): observe the attempt Jobs, let the core decide, then make the cluster
+ * match the decision through a {@link JobPlan}.
+ */
+@ApplicationScoped
+public class ManagedExecution {
+
+  private final Lifecycle lifecycle;
+  private final AttemptJobExecutor executor;
+  private final KubernetesSerialization serialization;
+
+  public ManagedExecution(
+      Lifecycle lifecycle,
+      AttemptJobExecutor executor,
+      io.fabric8.kubernetes.client.KubernetesClient client) {
+    this.lifecycle = lifecycle;
+    this.executor = executor;
+    this.serialization = client.getKubernetesSerialization();
+  }
+
+  public Decision decideAndExecute(
+      QualificationRun run, Collection<Job> jobs, Collection<Pod> pods, Instant now) {
+    Map<Integer, ObservedAttempt> observed = JobObserver.observe(jobs, pods);
+    Decision decision = lifecycle.decide(run, current(run, run.getStatus(), observed), now);
+
+    JobPlan plan = JobPlan.plan(decision.status(), observed);
+    plan.delete().forEach(a -> executor.delete(observed.get(a)));
+    if (plan.create().isPresent()) {
+      QualificationRunStatus next = decision.status();
+      Optional<String> refused =
+          executor.create(
+              run,
+              plan.create().get(),
+              next.getCheckpoint(),
+              next.getServiceJobId(),
+              lifecycle.jobActiveDeadline(run, now));
+      if (refused.isPresent()) {
+        decision =
+            decideAgain(
+                run, decision, AttemptObservation.of(State.Rejected, null, refused.get()), now);
+      }
+    }
+    decision.status().setJobName(jobName(run, decision.status(), observed));
+    return decision;
+  }
+
+  /** The current attempt as the informers show it, or Gone when its known Job has vanished. */
+  static AttemptObservation current(
+      QualificationRun run, QualificationRunStatus status, Map<Integer, ObservedAttempt> observed) {
+    int attempt = status == null || status.getAttempt() == null ? 1 : status.getAttempt();
+    ObservedAttempt o = observed.get(attempt);
+    String expected = AttemptJobs.jobName(run.getMetadata().getName(), attempt);
+    boolean seenBefore = status != null && expected.equals(status.getJobName());
+    if ((o == null || o.job() == null) && seenBefore) {
+      return AttemptObservation.of(State.Gone, null, "Job " + expected + " was deleted");
+    }
+    return o == null ? AttemptObservation.of(State.NotCreated, null, null) : o.observation();
+  }
+
+  /**
+   * status.jobName is recorded only once the informer has shown the Job: a Job we just created but
+   * have not seen yet must never count as Gone.
+   */
+  private static String jobName(
+      QualificationRun run, QualificationRunStatus next, Map<Integer, ObservedAttempt> observed) {
+    ObservedAttempt o = observed.get(next.getAttempt());
+    if (o != null && o.job() != null) {
+      return o.job().getMetadata().getName();
+    }
+    QualificationRunStatus old = run.getStatus();
+    boolean sameAttempt = old != null && Objects.equals(old.getAttempt(), next.getAttempt());
+    return sameAttempt ? old.getJobName() : null;
+  }
+
+  /** Decide once more from the state just decided, with one more fact about its attempt. */
+  private Decision decideAgain(
+      QualificationRun run, Decision first, AttemptObservation fact, Instant now) {
+    QualificationRun decided = serialization.clone(run);
+    QualificationRunStatus status = serialization.clone(first.status());
+    status.setReport(run.getStatus() == null ? null : run.getStatus().getReport());
+    decided.setStatus(status);
+    Decision second = lifecycle.decide(decided, fact, now);
+    List<RunEvent> events = new ArrayList<>(first.events());
+    events.addAll(second.events());
+    return new Decision(second.status(), List.copyOf(events), second.wakeAt());
+  }
+}

@@ -1,0 +1,283 @@
+package io.runwarden.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.runwarden.api.v1alpha1.AttemptJobSpec;
+import io.runwarden.api.v1alpha1.Backoff;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.RetryPolicy;
+import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.lifecycle.Reasons;
+import io.runwarden.testing.FakeKubelet;
+import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.TestCluster;
+import io.runwarden.testing.TestWorker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Managed mode against the real API server, the tests playing kubelet and Job controller. */
+@QuarkusTest
+@WithTestResource(value = KubeApiServerResource.class, scope = TestResourceScope.GLOBAL)
+class ManagedExecutionTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private final KubernetesClient client = TestCluster.get().client();
+  private final FakeKubelet kubelet = new FakeKubelet(client);
+  private String ns;
+
+  @BeforeEach
+  void namespace() {
+    ns = TestCluster.get().newNamespace("managed");
+  }
+
+  @Test
+  void attemptJobHasLabelsOwnerEnvAndLimitsAndItsCompletionSucceedsTheRun() {
+    QualificationRun run = create("scrape", r -> {});
+    Job job = awaitJob("scrape-1");
+
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry(AttemptJobs.LABEL_RUN, "scrape")
+        .containsEntry(AttemptJobs.LABEL_ATTEMPT, "1")
+        .containsEntry("team", "scrapers");
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getUid()).isEqualTo(run.getMetadata().getUid());
+              assertThat(o.getController()).isTrue();
+            });
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isBetween(60L, 150L);
+    assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+    Map<String, String> env =
+        job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env)
+        .containsEntry("RUNWARDEN_RUN", "scrape")
+        .containsEntry("RUNWARDEN_NAMESPACE", ns)
+        .containsEntry("RUNWARDEN_ATTEMPT", "1")
+        .containsEntry("USER_SETTING", "kept");
+
+    var pod = kubelet.startPod(job);
+    kubelet.running(pod);
+    awaitPhase("scrape", Phase.Running);
+    kubelet.terminated(pod, 0, "done");
+    kubelet.finishJob(job, true);
+    QualificationRun done = awaitPhase("scrape", Phase.Succeeded);
+    assertThat(done.getStatus().getJobName()).isEqualTo("scrape-1");
+    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("scrape-1").get())
+        .as("the finished Job of a finished run stays for its logs")
+        .isNotNull();
+  }
+
+  @Test
+  void failedJobIsRetriedAndAttempt2IsCreatedOnlyAfterAttempt1IsGone() {
+    List<String> jobEvents = new CopyOnWriteArrayList<>();
+    try (var watch =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(ns)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Job job) {
+                    jobEvents.add(action + " " + job.getMetadata().getName());
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
+      create("flaky", r -> {});
+      Job first = awaitJob("flaky-1");
+      var pod = kubelet.startPod(first);
+      kubelet.running(pod);
+      awaitPhase("flaky", Phase.Running);
+      kubelet.terminated(pod, 3, "rate limited by the portal");
+      kubelet.finishJob(first, false);
+
+      Job second = awaitJob("flaky-2");
+      assertThat(second.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .extracting(EnvVar::getName)
+          .contains("RUNWARDEN_ATTEMPT");
+      QualificationRun retried =
+          await()
+              .atMost(WAIT)
+              .until(
+                  () -> get("flaky"),
+                  r ->
+                      r.getStatus().getAttempt() == 2 && r.getStatus().getPhase() == Phase.Pending);
+      assertThat(retried.getStatus().getProgress().getSummary())
+          .as("a fresh attempt starts from 0")
+          .isEqualTo("0");
+      assertThat(retried.getStatus().getAttempts())
+          .first()
+          .satisfies(
+              a -> {
+                assertThat(a.getReason()).isEqualTo(Reasons.WORKER_FAILED);
+              });
+      assertThat(retried.getStatus().getLastErrorMessage())
+          .contains("exited 3")
+          .contains("rate limited by the portal");
+      await().atMost(WAIT).until(() -> jobEvents.contains("ADDED flaky-2"));
+      assertThat(jobEvents.indexOf("DELETED flaky-1"))
+          .as("attempt 1's Job deleted before attempt 2's was created: %s", jobEvents)
+          .isNotNegative()
+          .isLessThan(jobEvents.indexOf("ADDED flaky-2"));
+    }
+  }
+
+  @Test
+  void podStuckInImagePullBackOffIsAStartTimeoutWithTheReasonThenRetried() {
+    create("badimage", r -> r.getSpec().getTimeouts().setStart("2s"));
+    Job job = awaitJob("badimage-1");
+    var pod = kubelet.startPod(job);
+    kubelet.waiting(pod, "ImagePullBackOff", "Back-off pulling image \"registry.invalid/x:1\"");
+
+    QualificationRun retried =
+        await().atMost(WAIT).until(() -> get("badimage"), r -> r.getStatus().getAttempt() == 2);
+    assertThat(retried.getStatus().getAttempts())
+        .first()
+        .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.START_TIMEOUT));
+    assertThat(retried.getStatus().getLastErrorMessage())
+        .contains("ImagePullBackOff")
+        .contains("registry.invalid/x:1");
+    awaitJob("badimage-2");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> client.batch().v1().jobs().inNamespace(ns).withName("badimage-1").get() == null);
+    assertThat(client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).get())
+        .as("the stuck pod of attempt 1 is deleted too")
+        .isNull();
+  }
+
+  @Test
+  void heartbeatsFromTheJobsWorkerAreHonouredWhenSent() {
+    create("hb", r -> r.getSpec().getTimeouts().setHeartbeat("2s"));
+    Job job = awaitJob("hb-1");
+    var pod = kubelet.startPod(job);
+    kubelet.running(pod);
+    awaitPhase("hb", Phase.Running);
+    // No heartbeats yet: the pod is the liveness signal, so the run stays Running.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> get("hb").getStatus().getPhase() == Phase.Running);
+    // Once the worker heartbeats, silence after that is HeartbeatLost.
+    new TestWorker(client, ns, "hb", "pod").heartbeat(1, 1L, null);
+    QualificationRun stuck =
+        await().atMost(WAIT).until(() -> get("hb"), r -> r.getStatus().getRetryCount() == 1);
+    assertThat(stuck.getStatus().getAttempts())
+        .first()
+        .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.HEARTBEAT_LOST));
+  }
+
+  @Test
+  void aTemplateTheApiServerRefusesFailsTheRunWithInvalidSpec() {
+    create(
+        "refused",
+        r ->
+            r.getSpec()
+                .getJob()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .setName("Not_A_DNS_Label"));
+    QualificationRun failed = awaitPhase("refused", Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(failed.getStatus().getMessage())
+        .contains("spec.job.template")
+        .contains("Not_A_DNS_Label");
+  }
+
+  @Test
+  void deletingTheRunLeavesNoJobWithoutAnOwner() {
+    create("gone", r -> {});
+    Job job = awaitJob("gone-1");
+    assertThat(job.getMetadata().getOwnerReferences())
+        .extracting(o -> o.getName())
+        .containsExactly("gone");
+    // The garbage collector (kube-controller-manager) deletes owned Jobs; it does not run in this
+    // test cluster, so ownership is what is checked here.
+    client.resources(QualificationRun.class).inNamespace(ns).withName("gone").delete();
+    await().atMost(WAIT).until(() -> get("gone") == null);
+    assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems())
+        .allSatisfy(j -> assertThat(j.getMetadata().getOwnerReferences()).isNotEmpty());
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  private QualificationRun create(String name, Consumer<QualificationRun> customize) {
+    QualificationRun run = new QualificationRun();
+    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    QualificationRunSpec spec = new QualificationRunSpec();
+    spec.setTimeouts(new Timeouts());
+    spec.getTimeouts().setRun("1m");
+    spec.getTimeouts().setStart("30s");
+    RetryPolicy retry = new RetryPolicy();
+    retry.setMaxRetries(2);
+    Backoff backoff = new Backoff();
+    backoff.setInitial("200ms");
+    backoff.setMax("1s");
+    retry.setBackoff(backoff);
+    spec.setRetry(retry);
+    AttemptJobSpec job = new AttemptJobSpec();
+    job.setLabels(Map.of("team", "scrapers"));
+    job.setTemplate(
+        new PodTemplateSpecBuilder()
+            .withNewSpec()
+            .withContainers(
+                new ContainerBuilder()
+                    .withName("worker")
+                    .withImage("example.org/scraper:1")
+                    .withEnv(new EnvVar("USER_SETTING", "kept", null))
+                    .build())
+            .endSpec()
+            .build());
+    spec.setJob(job);
+    run.setSpec(spec);
+    customize.accept(run);
+    return client.resource(run).create();
+  }
+
+  private Job awaitJob(String name) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> client.batch().v1().jobs().inNamespace(ns).withName(name).get(), j -> j != null);
+  }
+
+  private QualificationRun get(String name) {
+    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
+  }
+
+  private QualificationRun awaitPhase(String name, Phase phase) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> get(name), r -> r.getStatus() != null && r.getStatus().getPhase() == phase);
+  }
+}
