@@ -1,6 +1,7 @@
 package io.runwarden.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -21,6 +22,11 @@ import jakarta.enterprise.context.ApplicationScoped;
  * never overwrites) the fields workers write, and a heartbeat landing between our read and our
  * write is not a conflict. The written object is handed to JOSDK's cache so the next reconcile
  * never decides from the status we just replaced.
+ *
+ * <p>Empty strings are left out of what is applied. They carry nothing in this status, and the
+ * Kubernetes 1.20.2 API server the tests build from Debian's source stores an empty string in a
+ * custom resource as null, which the schema then refuses: one empty worker id copied into the
+ * attempt history would block every later status write of that run.
  */
 @ApplicationScoped
 public class StatusWriter {
@@ -37,11 +43,8 @@ public class StatusWriter {
 
   public boolean changed(QualificationRun run, QualificationRunStatus next) {
     QualificationRunStatus current = run.getStatus();
-    JsonNode before =
-        current == null
-            ? serialization.convertValue(new QualificationRunStatus(), JsonNode.class)
-            : withoutReport(current);
-    return !before.equals(withoutReport(next));
+    JsonNode before = normalized(current == null ? new QualificationRunStatus() : current);
+    return !before.equals(normalized(next));
   }
 
   public void write(
@@ -52,7 +55,7 @@ public class StatusWriter {
             .withName(run.getMetadata().getName())
             .withNamespace(run.getMetadata().getNamespace())
             .build());
-    apply.setStatus(next);
+    apply.setStatus(serialization.convertValue(normalized(next), QualificationRunStatus.class));
     QualificationRun written =
         client
             .resource(apply)
@@ -68,11 +71,26 @@ public class StatusWriter {
         .handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);
   }
 
-  private JsonNode withoutReport(QualificationRunStatus status) {
-    var node =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            serialization.convertValue(status, JsonNode.class);
+  private JsonNode normalized(QualificationRunStatus status) {
+    return normalized(serialization, status);
+  }
+
+  /** The operator-owned status as it is applied: no report, no empty strings. */
+  static JsonNode normalized(KubernetesSerialization serialization, QualificationRunStatus status) {
+    ObjectNode node = serialization.convertValue(status, ObjectNode.class);
     node.remove("report");
+    dropEmptyStrings(node);
     return node;
+  }
+
+  private static void dropEmptyStrings(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      object
+          .properties()
+          .removeIf(e -> e.getValue().isTextual() && e.getValue().asText().isEmpty());
+      object.forEach(StatusWriter::dropEmptyStrings);
+    } else if (node.isArray()) {
+      node.forEach(StatusWriter::dropEmptyStrings);
+    }
   }
 }

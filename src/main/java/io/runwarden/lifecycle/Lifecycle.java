@@ -269,8 +269,8 @@ public final class Lifecycle {
               && (s.getCheckpoint() != null || completed() > 0);
       if (!resumes) {
         s.setCheckpoint(null);
-        // Reset, not remove: server-side apply on Kubernetes 1.20 leaves a null behind when an
-        // object field is dropped, which the CRD schema then refuses.
+        // Reset to zero rather than removed: it says what is true (nothing done yet), and the
+        // 1.20.2 test API server stores a dropped object field as null, which the schema refuses.
         Progress fresh = new Progress();
         fresh.setTotal(s.getProgress() == null ? null : s.getProgress().getTotal());
         fresh.setCompleted(0L);
@@ -700,7 +700,10 @@ public final class Lifecycle {
     private void refreshConditions() {
       Phase phase = s.getPhase();
       String reason = s.getReason() == null ? "Unknown" : s.getReason();
-      String message = s.getMessage() == null ? "" : s.getMessage();
+      String message =
+          s.getMessage() == null || s.getMessage().isBlank()
+              ? "Attempt " + s.getAttempt() + " is " + phase + "."
+              : s.getMessage();
       var c = s.getConditions();
       c =
           Conditions.set(
