@@ -20,6 +20,17 @@ public interface RunwardenConfig {
   @WithDefault("runwarden")
   String fieldManager();
 
+  /** The external-service probe (spec.externalService). */
+  External external();
+
+  interface External {
+    /**
+     * Hosts runs may ask (exact names, or *.domain for subdomains). Unset: any host. Platform teams
+     * set it so a run cannot make the operator call arbitrary internal addresses.
+     */
+    Optional<java.util.List<String>> allowedHosts();
+  }
+
   interface Defaults {
     /** Run deadline from creation when spec.timeouts.run is omitted. */
     @WithDefault("24h")

@@ -14,15 +14,23 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.concurrency.Admissions;
+import io.runwarden.concurrency.ConcurrencyGate;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.execution.ManagedExecution;
+import io.runwarden.external.ExternalProbe;
+import io.runwarden.lifecycle.ConditionTypes;
+import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Decision;
+import io.runwarden.lifecycle.Inputs;
 import io.runwarden.lifecycle.Lifecycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,8 +51,13 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
   public static final String NAME = "qualificationrun";
 
+  /** How often a queued run re-checks its key without being woken. */
+  static final Duration QUEUE_RECHECK = Duration.ofSeconds(15);
+
   private final Lifecycle lifecycle;
   private final ManagedExecution managed;
+  private final ConcurrencyGate gate;
+  private final ExternalProbe probe;
   private final Clock clock;
   private final StatusWriter statusWriter;
   private final RunEvents events;
@@ -52,11 +65,15 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   public QualificationRunReconciler(
       Lifecycle lifecycle,
       ManagedExecution managed,
+      ConcurrencyGate gate,
+      ExternalProbe probe,
       Clock clock,
       StatusWriter statusWriter,
       RunEvents events) {
     this.lifecycle = lifecycle;
     this.managed = managed;
+    this.gate = gate;
+    this.probe = probe;
     this.clock = clock;
     this.statusWriter = statusWriter;
     this.events = events;
@@ -65,7 +82,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   @Override
   public List<EventSource<?, QualificationRun>> prepareEventSources(
       EventSourceContext<QualificationRun> context) {
-    return List.of(attemptInformer(Job.class, context), attemptInformer(Pod.class, context));
+    return List.of(
+        attemptInformer(Job.class, context), attemptInformer(Pod.class, context), gate.releases());
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, QualificationRun> attemptInformer(
@@ -91,22 +109,52 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   public UpdateControl<QualificationRun> reconcile(
       QualificationRun run, Context<QualificationRun> context) {
     Instant now = clock.instant();
-    Decision decision =
-        run.getSpec() != null && run.getSpec().getJob() != null
-            ? managed.decideAndExecute(
-                run,
-                context.getSecondaryResources(Job.class),
-                context.getSecondaryResources(Pod.class),
-                now)
-            : lifecycle.decide(run, now);
+    QualificationRunSpec spec = run.getSpec() == null ? new QualificationRunSpec() : run.getSpec();
+    List<QualificationRun> neighbours =
+        spec.getConcurrency() == null
+            ? List.of()
+            : context.getPrimaryCache().list(run.getMetadata().getNamespace()).toList();
+    Inputs inputs = Inputs.NONE.withAdmission(gate.admission(run, neighbours));
+    Set<Job> jobs = spec.getJob() == null ? Set.of() : context.getSecondaryResources(Job.class);
+    Set<Pod> pods = spec.getJob() == null ? Set.of() : context.getSecondaryResources(Pod.class);
+    if (spec.getJob() != null) {
+      inputs = managed.observe(run, jobs, pods, inputs);
+    }
+
+    Decision decision = lifecycle.decide(run, inputs, now);
+    if (decision.externalCheck().isPresent()) {
+      inputs =
+          inputs.withExternal(
+              probe.check(run, decision.externalCheck().get(), lifecycle.externalTimeout(run)));
+      now = clock.instant(); // the probe took time; judge deadlines as of its answer
+      decision = lifecycle.decide(run, inputs, now);
+    }
+    if (spec.getJob() != null) {
+      decision = managed.execute(run, decision, inputs, jobs, pods, now);
+    }
+
     if (statusWriter.changed(run, decision.status())) {
       statusWriter.write(run, decision.status(), context);
     }
     // Events only after the status they describe is stored: a failed write is retried by JOSDK
     // and must not leave a duplicate event behind.
     decision.events().forEach(e -> events.publish(run, e));
+    if (decision.status().getPhase().isTerminal() && !Admissions.terminal(run)) {
+      gate.released(run, neighbours);
+    }
+    return reschedule(decision, now);
+  }
+
+  private static UpdateControl<QualificationRun> reschedule(Decision decision, Instant now) {
+    Optional<Instant> at = decision.wakeAt();
+    if (Conditions.isTrue(decision.status().getConditions(), ConditionTypes.QUEUED)) {
+      // Queued runs are woken when their key's holder ends; a holder deleted outright (no
+      // reconcile of ours sees that) is caught by this slow re-check.
+      Instant recheck = now.plus(QUEUE_RECHECK);
+      at = Optional.of(at.filter(a -> a.isBefore(recheck)).orElse(recheck));
+    }
     UpdateControl<QualificationRun> control = UpdateControl.noUpdate();
-    decision.wakeAt().ifPresent(at -> control.rescheduleAfter(delayUntil(now, at)));
+    at.ifPresent(a -> control.rescheduleAfter(delayUntil(now, a)));
     return control;
   }
 

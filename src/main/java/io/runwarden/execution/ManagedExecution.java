@@ -8,6 +8,7 @@ import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.lifecycle.AttemptObservation;
 import io.runwarden.lifecycle.AttemptObservation.State;
 import io.runwarden.lifecycle.Decision;
+import io.runwarden.lifecycle.Inputs;
 import io.runwarden.lifecycle.Lifecycle;
 import io.runwarden.lifecycle.RunEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,10 +40,25 @@ public class ManagedExecution {
     this.serialization = client.getKubernetesSerialization();
   }
 
-  public Decision decideAndExecute(
-      QualificationRun run, Collection<Job> jobs, Collection<Pod> pods, Instant now) {
+  /** Facts about the current attempt's Job for the core. */
+  public Inputs observe(
+      QualificationRun run, Collection<Job> jobs, Collection<Pod> pods, Inputs in) {
+    return in.withJob(current(run, run.getStatus(), JobObserver.observe(jobs, pods)));
+  }
+
+  /**
+   * Makes the Jobs match the decision.
+   *
+   * @return the decision, decided again if the API server refused the Job
+   */
+  public Decision execute(
+      QualificationRun run,
+      Decision decision,
+      Inputs inputs,
+      Collection<Job> jobs,
+      Collection<Pod> pods,
+      Instant now) {
     Map<Integer, ObservedAttempt> observed = JobObserver.observe(jobs, pods);
-    Decision decision = lifecycle.decide(run, current(run, run.getStatus(), observed), now);
 
     JobPlan plan = JobPlan.plan(decision.status(), observed);
     plan.delete().forEach(a -> executor.delete(observed.get(a)));
@@ -58,7 +74,10 @@ public class ManagedExecution {
       if (refused.isPresent()) {
         decision =
             decideAgain(
-                run, decision, AttemptObservation.of(State.Rejected, null, refused.get()), now);
+                run,
+                decision,
+                inputs.withJob(AttemptObservation.of(State.Rejected, null, refused.get())),
+                now);
       }
     }
     decision.status().setJobName(jobName(run, decision.status(), observed));
@@ -94,13 +113,12 @@ public class ManagedExecution {
   }
 
   /** Decide once more from the state just decided, with one more fact about its attempt. */
-  private Decision decideAgain(
-      QualificationRun run, Decision first, AttemptObservation fact, Instant now) {
+  private Decision decideAgain(QualificationRun run, Decision first, Inputs facts, Instant now) {
     QualificationRun decided = serialization.clone(run);
     QualificationRunStatus status = serialization.clone(first.status());
     status.setReport(run.getStatus() == null ? null : run.getStatus().getReport());
     decided.setStatus(status);
-    Decision second = lifecycle.decide(decided, fact, now);
+    Decision second = lifecycle.decide(decided, facts, now);
     List<RunEvent> events = new ArrayList<>(first.events());
     events.addAll(second.events());
     return new Decision(second.status(), List.copyOf(events), second.wakeAt());

@@ -7,6 +7,8 @@ public final class ConditionTypes {
   public static final String AT_RISK = "AtRisk";
   public static final String SUCCEEDED = "Succeeded";
   public static final String FAILED = "Failed";
+  public static final String QUEUED = "Queued";
+  public static final String EXTERNAL_RUNNING = "ExternalRunning";
 
   private ConditionTypes() {}
 }

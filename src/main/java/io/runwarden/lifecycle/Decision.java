@@ -12,6 +12,16 @@ import java.util.Optional;
  * @param events one per transition, in order
  * @param wakeAt the earliest instant at which the decision could change without any new
  *     observation; empty for terminal runs
+ * @param externalCheck present when the core needs the external service's answer before it can
+ *     decide; the status is then unchanged and the shell decides again with the answer
  */
 public record Decision(
-    QualificationRunStatus status, List<RunEvent> events, Optional<Instant> wakeAt) {}
+    QualificationRunStatus status,
+    List<RunEvent> events,
+    Optional<Instant> wakeAt,
+    Optional<ExternalCheckRequest> externalCheck) {
+
+  public Decision(QualificationRunStatus status, List<RunEvent> events, Optional<Instant> wakeAt) {
+    this(status, events, wakeAt, Optional.empty());
+  }
+}

@@ -46,6 +46,12 @@ public final class Lifecycle {
   /** How far ahead of the operator's clock a worker's heartbeat may be and still count. */
   static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
 
+  /** Annotation the concurrency gate puts on a run that a newer one replaces (value: its name). */
+  public static final String REPLACED_BY = "runwarden.io/replaced-by";
+
+  /** How often the external service is asked again while it says the work is still running. */
+  static final Duration EXTERNAL_RECHECK = Duration.ofSeconds(30);
+
   /** How much later than the operator a Job's own activeDeadlineSeconds fires. */
   static final Duration JOB_DEADLINE_GRACE = Duration.ofSeconds(30);
 
@@ -55,17 +61,19 @@ public final class Lifecycle {
     this.defaults = defaults;
   }
 
-  /** External-worker mode: the worker's report is the only signal. */
+  /** With no facts but the run itself (external workers, no key, no service answer yet). */
   public Decision decide(QualificationRun run, Instant now) {
-    return decide(run, null, now);
+    return decide(run, Inputs.NONE, now);
   }
 
-  /**
-   * @param job what the cluster shows of the current attempt's Job (managed mode, spec.job); null
-   *     for runs driven by external workers
-   */
-  public Decision decide(QualificationRun run, AttemptObservation job, Instant now) {
-    return new Evaluation(run, job, now).evaluate();
+  public Decision decide(QualificationRun run, Inputs inputs, Instant now) {
+    return new Evaluation(run, inputs, now).evaluate();
+  }
+
+  /** How long the external probe may take for this run (spec.externalService.timeout). */
+  public Duration externalTimeout(QualificationRun run) {
+    Duration t = RunPolicy.resolve(run.getSpec(), defaults).externalTimeout();
+    return t == null ? Duration.ofSeconds(5) : t;
   }
 
   /**
@@ -104,10 +112,16 @@ public final class Lifecycle {
     private RunPolicy policy;
     private boolean attemptClosed;
 
-    Evaluation(QualificationRun run, AttemptObservation job, Instant now) {
+    private final Admission admission;
+    private final ExternalResult external;
+    private ExternalCheckRequest externalRequest;
+
+    Evaluation(QualificationRun run, Inputs inputs, Instant now) {
       this.run = run;
       this.managed = run.getSpec() != null && run.getSpec().getJob() != null;
-      this.job = managed ? job : null;
+      this.job = managed ? inputs.job() : null;
+      this.admission = inputs.admission() == null ? Admission.ADMITTED : inputs.admission();
+      this.external = inputs.external();
       this.now = now;
       this.generation = run.getMetadata().getGeneration();
       QualificationRunStatus observed = run.getStatus();
@@ -153,6 +167,17 @@ public final class Lifecycle {
       }
       wake(timeoutAt);
 
+      String replacedBy = annotation(REPLACED_BY);
+      if (replacedBy != null) {
+        fail(
+            Reasons.REPLACED,
+            "Replaced by run "
+                + replacedBy
+                + " (concurrency key "
+                + run.getSpec().getConcurrency().getKey()
+                + ", policy Replace).");
+        return done();
+      }
       if (policy.suspend()) {
         suspend(timeoutAt);
         return done();
@@ -173,6 +198,11 @@ public final class Lifecycle {
     }
 
     private Decision done() {
+      if (externalRequest != null) {
+        // Nothing decided yet: the shell asks the service and decides again with the answer.
+        return new Decision(
+            run.getStatus(), List.of(), Optional.empty(), Optional.of(externalRequest));
+      }
       refreshConditions();
       boolean terminal = s.getPhase() != null && s.getPhase().isTerminal();
       return new Decision(
@@ -187,6 +217,21 @@ public final class Lifecycle {
       s.setRetryCount(0);
       beginAttempt();
       s.setPhase(Phase.Pending);
+      if (!admission.admitted()) {
+        queue();
+        return;
+      }
+      if (keyed()) {
+        s.setConditions(
+            Conditions.set(
+                s.getConditions(),
+                ConditionTypes.QUEUED,
+                false,
+                Reasons.ADMITTED,
+                "No other active run holds key " + key() + ".",
+                generation,
+                now));
+      }
       s.setReason(Reasons.ACCEPTED);
       String message =
           "Attempt 1 waits for a worker to claim it (start timeout "
@@ -196,6 +241,66 @@ public final class Lifecycle {
               + ".";
       s.setMessage(message);
       events.add(RunEvent.normal(Reasons.ACCEPTED, message));
+    }
+
+    private void queue() {
+      s.setLivenessSince(null);
+      s.setReason(Reasons.QUEUED);
+      String message =
+          "Waits for run "
+              + admission.holder()
+              + ", which holds concurrency key "
+              + key()
+              + (admission.message() == null ? "" : " (" + admission.message() + ")")
+              + "; it starts when that run ends. The run deadline still applies.";
+      s.setMessage(message);
+      s.setConditions(
+          Conditions.set(
+              s.getConditions(),
+              ConditionTypes.QUEUED,
+              true,
+              Reasons.QUEUED,
+              message,
+              generation,
+              now));
+      events.add(RunEvent.normal(Reasons.QUEUED, message));
+    }
+
+    private void admit() {
+      beginAttempt();
+      s.setReason(Reasons.ADMITTED);
+      String message =
+          "Concurrency key "
+              + key()
+              + " is free: attempt "
+              + s.getAttempt()
+              + " waits for a worker (start timeout "
+              + DurationParser.format(policy.start())
+              + ").";
+      s.setMessage(message);
+      s.setConditions(
+          Conditions.set(
+              s.getConditions(),
+              ConditionTypes.QUEUED,
+              false,
+              Reasons.ADMITTED,
+              message,
+              generation,
+              now));
+      events.add(RunEvent.normal(Reasons.ADMITTED, message));
+    }
+
+    private boolean keyed() {
+      return run.getSpec() != null && run.getSpec().getConcurrency() != null;
+    }
+
+    private String key() {
+      return run.getSpec().getConcurrency().getKey();
+    }
+
+    private String annotation(String name) {
+      var annotations = run.getMetadata().getAnnotations();
+      return annotations == null ? null : annotations.get(name);
     }
 
     private void suspend(Instant timeoutAt) {
@@ -261,6 +366,9 @@ public final class Lifecycle {
         wake(next);
         return;
       }
+      if (policy.external() != null && s.getServiceJobId() != null && !externalSaysRetry(r)) {
+        return;
+      }
       s.setAttempt(s.getAttempt() + 1);
       s.setNextRetryAt(null);
       beginAttempt();
@@ -294,7 +402,107 @@ public final class Lifecycle {
       events.add(RunEvent.normal(Reasons.RETRY_STARTED, message));
     }
 
+    /**
+     * Before a retry, ask the service whether the work of the attempt finished after all. True when
+     * the retry should go ahead; otherwise the run succeeded, failed, or waits.
+     */
+    private boolean externalSaysRetry(WorkerReport r) {
+      if (external == null) {
+        externalRequest = new ExternalCheckRequest(s.getAttempt(), s.getServiceJobId());
+        return false;
+      }
+      var check = new io.runwarden.api.v1alpha1.ExternalCheck();
+      check.setCheckedAt(Times.format(now));
+      check.setAttempt(s.getAttempt());
+      check.setServiceJobId(s.getServiceJobId());
+      check.setResult(external.result().name());
+      check.setMessage(external.message());
+      s.setExternalCheck(check);
+      var onUnreachable =
+          policy.external().getOnUnreachable() == null
+              ? io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable.Retry
+              : policy.external().getOnUnreachable();
+      String asked =
+          "The service says job "
+              + s.getServiceJobId()
+              + " of attempt "
+              + s.getAttempt()
+              + " is "
+              + external.result()
+              + (external.message() == null ? "" : " (" + external.message() + ")");
+      switch (external.result()) {
+        case Completed -> {
+          externalRunning(false, asked);
+          succeedExternally(r, asked + ": no new attempt needed.");
+          return false;
+        }
+        case Running -> {
+          waitForService(asked + ": no new attempt while it runs; asking again");
+          return false;
+        }
+        case Unreachable -> {
+          if (onUnreachable == io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable.Wait) {
+            waitForService(asked + " (onUnreachable=Wait): asking again");
+            return false;
+          }
+          if (onUnreachable == io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable.Fail) {
+            externalRunning(false, asked);
+            fail(Reasons.EXTERNAL_UNREACHABLE, asked + " (onUnreachable=Fail).");
+            return false;
+          }
+        }
+        default -> {}
+      }
+      externalRunning(false, asked);
+      events.add(RunEvent.normal(Reasons.EXTERNAL_CHECKED, asked + ": retrying as usual."));
+      return true;
+    }
+
+    private void waitForService(String what) {
+      Instant timeoutAt = Times.parse(s.getTimeoutAt());
+      Duration every = policy.heartbeat().orElse(EXTERNAL_RECHECK);
+      Instant again = now.plus(every).isAfter(timeoutAt) ? timeoutAt : now.plus(every);
+      s.setNextRetryAt(Times.format(again));
+      String message = what + " at " + Times.format(again) + ".";
+      s.setMessage(message);
+      if (!Conditions.isTrue(s.getConditions(), ConditionTypes.EXTERNAL_RUNNING)) {
+        s.setReason(Reasons.EXTERNAL_RUNNING);
+        events.add(RunEvent.normal(Reasons.EXTERNAL_RUNNING, message));
+      }
+      externalRunning(true, message);
+      wake(again);
+    }
+
+    private void externalRunning(boolean running, String message) {
+      s.setConditions(
+          Conditions.set(
+              s.getConditions(),
+              ConditionTypes.EXTERNAL_RUNNING,
+              running,
+              running ? Reasons.EXTERNAL_RUNNING : Reasons.EXTERNAL_CHECKED,
+              message,
+              generation,
+              now));
+    }
+
+    private void succeedExternally(WorkerReport r, String message) {
+      markLastAttemptSucceeded(Reasons.COMPLETED_EXTERNALLY);
+      s.setPhase(Phase.Succeeded);
+      s.setReason(Reasons.COMPLETED_EXTERNALLY);
+      s.setCompletedAt(Times.format(now));
+      s.setNextRetryAt(null);
+      s.setMessage(message);
+      s.setEstimatedCompletionAt(null);
+      events.add(RunEvent.normal(Reasons.COMPLETED_EXTERNALLY, message));
+    }
+
     private void pending() {
+      if (Conditions.isTrue(s.getConditions(), ConditionTypes.QUEUED)) {
+        if (!admission.admitted()) {
+          return; // no timer runs while queued; the holder's end wakes this run
+        }
+        admit();
+      }
       WorkerReport r = currentReport();
       if (jobEnded(r)) {
         return;
@@ -502,7 +710,7 @@ public final class Lifecycle {
       if (s.getPhase() != Phase.Retrying) {
         closeAttempt(Outcome.Succeeded, Reasons.SUCCEEDED, r);
       } else {
-        markLastAttemptSucceeded();
+        markLastAttemptSucceeded(Reasons.SUCCEEDED);
       }
       s.setPhase(Phase.Succeeded);
       s.setReason(Reasons.SUCCEEDED);
@@ -562,13 +770,13 @@ public final class Lifecycle {
       s.setAttemptTimeoutAt(null);
     }
 
-    private void markLastAttemptSucceeded() {
+    private void markLastAttemptSucceeded(String reason) {
       List<AttemptRecord> history = s.getAttempts();
       if (history != null && !history.isEmpty()) {
         AttemptRecord last = history.get(history.size() - 1);
         if (s.getAttempt().equals(last.getAttempt())) {
           last.setOutcome(Outcome.Succeeded);
-          last.setReason(Reasons.SUCCEEDED);
+          last.setReason(reason);
         }
       }
     }

@@ -19,6 +19,13 @@ public final class Reasons {
   public static final String RESUMED = "Resumed";
   public static final String PROJECTED_PAST_DEADLINE = "ProjectedPastDeadline";
   public static final String ON_TRACK = "OnTrack";
+  public static final String QUEUED = "Queued";
+  public static final String ADMITTED = "Admitted";
+  public static final String REPLACED = "Replaced";
+  public static final String COMPLETED_EXTERNALLY = "CompletedExternally";
+  public static final String EXTERNAL_RUNNING = "ExternalRunning";
+  public static final String EXTERNAL_UNREACHABLE = "ExternalUnreachable";
+  public static final String EXTERNAL_CHECKED = "ExternalChecked";
 
   private Reasons() {}
 }

@@ -1,11 +1,14 @@
 package io.runwarden.lifecycle;
 
 import io.runwarden.api.v1alpha1.Backoff;
+import io.runwarden.api.v1alpha1.ExternalServiceSpec;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.ResumePolicy;
 import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.api.v1alpha1.RetryReason;
 import io.runwarden.api.v1alpha1.Timeouts;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -26,7 +29,12 @@ public record RunPolicy(
     Set<RetryReason> retryOn,
     ResumePolicy resume,
     boolean suspend,
-    Long total) {
+    Long total,
+    ExternalServiceSpec external,
+    Duration externalTimeout) {
+
+  /** The longest the external probe may block a reconcile. */
+  public static final Duration MAX_EXTERNAL_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * @throws InvalidSpecException naming the first field that cannot be honoured
@@ -83,7 +91,9 @@ public record RunPolicy(
         on,
         s.getResume() == null ? ResumePolicy.FromCheckpoint : s.getResume(),
         Boolean.TRUE.equals(s.getSuspend()),
-        s.getTotal());
+        s.getTotal(),
+        s.getExternalService(),
+        external(s.getExternalService()));
   }
 
   /**
@@ -96,6 +106,32 @@ public record RunPolicy(
       return backoffMax;
     }
     return Duration.ofMillis((long) millis);
+  }
+
+  private static Duration external(ExternalServiceSpec e) {
+    if (e == null) {
+      return null;
+    }
+    check(e.getStatusUrl() != null, "externalService.statusUrl", "is required");
+    try {
+      // Placeholders are not URI characters; check the URL with them filled in.
+      URI uri = new URI(e.getStatusUrl().replaceAll("\\{[a-zA-Z]+}", "x"));
+      check(
+          "http".equals(uri.getScheme()) || "https".equals(uri.getScheme()),
+          "externalService.statusUrl",
+          "must be an http or https URL");
+      check(uri.getHost() != null, "externalService.statusUrl", "has no host");
+    } catch (URISyntaxException ex) {
+      throw new InvalidSpecException(
+          "externalService.statusUrl", "is not a valid URL: " + ex.getMessage());
+    }
+    Duration timeout =
+        positive("externalService.timeout", e.getTimeout()).orElse(Duration.ofSeconds(5));
+    check(
+        timeout.compareTo(MAX_EXTERNAL_TIMEOUT) <= 0,
+        "externalService.timeout",
+        "must be at most " + DurationParser.format(MAX_EXTERNAL_TIMEOUT));
+    return timeout;
   }
 
   private static Function<RetryReason, RetryReason> requireKnown() {

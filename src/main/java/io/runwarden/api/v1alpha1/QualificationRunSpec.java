@@ -41,6 +41,13 @@ public class QualificationRunSpec {
           + " heartbeats anyway the heartbeat and progress rules apply too.")
   private AttemptJobSpec job;
 
+  @JsonPropertyDescription(
+      "Ask the external service whether the work already finished before retrying an attempt.")
+  private ExternalServiceSpec externalService;
+
+  @JsonPropertyDescription("At most one active run per key in the namespace.")
+  private ConcurrencySpec concurrency;
+
   public Long getTotal() {
     return total;
   }
@@ -71,6 +78,22 @@ public class QualificationRunSpec {
 
   public void setResume(ResumePolicy resume) {
     this.resume = resume;
+  }
+
+  public ExternalServiceSpec getExternalService() {
+    return externalService;
+  }
+
+  public void setExternalService(ExternalServiceSpec externalService) {
+    this.externalService = externalService;
+  }
+
+  public ConcurrencySpec getConcurrency() {
+    return concurrency;
+  }
+
+  public void setConcurrency(ConcurrencySpec concurrency) {
+    this.concurrency = concurrency;
   }
 
   public AttemptJobSpec getJob() {

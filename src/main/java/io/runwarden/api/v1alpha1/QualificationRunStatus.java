@@ -81,6 +81,9 @@ public class QualificationRunStatus {
   @JsonPropertyDescription("Name of the current attempt's Job, in managed mode (spec.job).")
   private String jobName;
 
+  @JsonPropertyDescription("The last answer of spec.externalService, asked before a retry.")
+  private ExternalCheck externalCheck;
+
   @JsonPropertyDescription("The most recent attempts, newest last (bounded).")
   private List<AttemptRecord> attempts;
 
@@ -240,6 +243,14 @@ public class QualificationRunStatus {
 
   public void setServiceJobId(String serviceJobId) {
     this.serviceJobId = serviceJobId;
+  }
+
+  public ExternalCheck getExternalCheck() {
+    return externalCheck;
+  }
+
+  public void setExternalCheck(ExternalCheck externalCheck) {
+    this.externalCheck = externalCheck;
   }
 
   public String getJobName() {

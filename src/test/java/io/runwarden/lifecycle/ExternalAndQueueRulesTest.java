@@ -1,0 +1,191 @@
+package io.runwarden.lifecycle;
+
+import static io.runwarden.lifecycle.RunSimulator.T0;
+import static io.runwarden.lifecycle.RunSimulator.m;
+import static io.runwarden.lifecycle.RunSimulator.s;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runwarden.api.v1alpha1.ConcurrencySpec;
+import io.runwarden.api.v1alpha1.ExternalServiceSpec;
+import io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.lifecycle.ExternalResult.Result;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class ExternalAndQueueRulesTest {
+
+  @Nested
+  class ExternalCheck {
+    /** Attempt 1 claimed, reported service job "job-7", then lost its heartbeat at 40 s. */
+    private RunSimulator stuckRun(OnUnreachable onUnreachable) {
+      RunSimulator sim =
+          new RunSimulator(
+              spec -> {
+                spec.getTimeouts().setRun("1h");
+                spec.getTimeouts().setHeartbeat("30s");
+                ExternalServiceSpec e = new ExternalServiceSpec();
+                e.setStatusUrl("https://llm.example.com/batches/{serviceJobId}");
+                e.setOnUnreachable(onUnreachable);
+                spec.setExternalService(e);
+              });
+      sim.decide();
+      sim.claim("w1");
+      sim.report().setServiceJobId("job-7");
+      sim.decide();
+      sim.at(s(40)).decide(); // HeartbeatLost; retry at 50 s
+      assertThat(sim.status().getPhase()).isEqualTo(Phase.Retrying);
+      return sim;
+    }
+
+    private Decision answer(RunSimulator sim, Result result) {
+      return sim.lifecycle.decide(
+          sim.run, Inputs.NONE.withExternal(new ExternalResult(result, "status=x")), sim.now);
+    }
+
+    @Test
+    void atTheRetryInstantTheCoreAsksFirstAndChangesNothing() {
+      RunSimulator sim = stuckRun(null);
+      Decision d = sim.at(s(50)).decide();
+      assertThat(d.externalCheck()).contains(new ExternalCheckRequest(1, "job-7"));
+      assertThat(d.events()).isEmpty();
+      assertThat(sim.status().getAttempt()).isEqualTo(1);
+    }
+
+    @Test
+    void completedExternallySucceedsWithoutANewAttempt() {
+      RunSimulator sim = stuckRun(null);
+      sim.at(s(50));
+      Decision d = answer(sim, Result.Completed);
+      assertThat(d.status().getPhase()).isEqualTo(Phase.Succeeded);
+      assertThat(d.status().getReason()).isEqualTo(Reasons.COMPLETED_EXTERNALLY);
+      assertThat(d.status().getAttempt()).isEqualTo(1);
+      assertThat(d.status().getExternalCheck().getResult()).isEqualTo("Completed");
+      assertThat(d.status().getAttempts())
+          .singleElement()
+          .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.COMPLETED_EXTERNALLY));
+    }
+
+    @Test
+    void runningExternallyWaitsAndAsksAgainAtTheHeartbeatInterval() {
+      RunSimulator sim = stuckRun(null);
+      sim.at(s(50));
+      Decision d = answer(sim, Result.Running);
+      assertThat(d.status().getPhase()).isEqualTo(Phase.Retrying);
+      assertThat(d.status().getAttempt()).isEqualTo(1);
+      assertThat(Conditions.isTrue(d.status().getConditions(), ConditionTypes.EXTERNAL_RUNNING))
+          .isTrue();
+      assertThat(d.wakeAt()).contains(T0.plus(s(80)));
+      assertThat(d.events()).extracting(RunEvent::reason).containsExactly(Reasons.EXTERNAL_RUNNING);
+    }
+
+    @Test
+    void failedOrUnknownRetriesAsUsual() {
+      for (Result r : new Result[] {Result.Failed, Result.Unknown}) {
+        RunSimulator sim = stuckRun(null);
+        sim.at(s(50));
+        Decision d = answer(sim, r);
+        assertThat(d.status().getAttempt()).as("%s", r).isEqualTo(2);
+        assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+      }
+    }
+
+    @Test
+    void unreachableFollowsOnUnreachable() {
+      RunSimulator retry = stuckRun(OnUnreachable.Retry);
+      assertThat(answer(retry.at(s(50)), Result.Unreachable).status().getAttempt()).isEqualTo(2);
+
+      RunSimulator wait = stuckRun(OnUnreachable.Wait);
+      Decision waited = answer(wait.at(s(50)), Result.Unreachable);
+      assertThat(waited.status().getPhase()).isEqualTo(Phase.Retrying);
+      assertThat(waited.status().getAttempt()).isEqualTo(1);
+
+      RunSimulator fail = stuckRun(OnUnreachable.Fail);
+      Decision failed = answer(fail.at(s(50)), Result.Unreachable);
+      assertThat(failed.status().getPhase()).isEqualTo(Phase.Failed);
+      assertThat(failed.status().getReason()).isEqualTo(Reasons.EXTERNAL_UNREACHABLE);
+    }
+
+    @Test
+    void withoutAServiceJobIdThereIsNothingToAsk() {
+      RunSimulator sim =
+          new RunSimulator(
+              spec -> {
+                spec.getTimeouts().setStart("1m");
+                ExternalServiceSpec e = new ExternalServiceSpec();
+                e.setStatusUrl("https://llm.example.com/{serviceJobId}");
+                spec.setExternalService(e);
+              });
+      sim.decide();
+      sim.at(m(1)).decide();
+      Decision d = sim.at(m(2)).decide();
+      assertThat(d.externalCheck()).isEmpty();
+      assertThat(d.status().getAttempt()).isEqualTo(2);
+    }
+
+    @Test
+    void aStatusUrlThatIsNotHttpIsInvalidSpec() {
+      RunSimulator sim =
+          new RunSimulator(
+              spec -> {
+                ExternalServiceSpec e = new ExternalServiceSpec();
+                e.setStatusUrl("file:///etc/passwd");
+                spec.setExternalService(e);
+              });
+      Decision d = sim.decide();
+      assertThat(d.status().getReason()).isEqualTo(Reasons.INVALID_SPEC);
+      assertThat(d.status().getMessage()).contains("spec.externalService.statusUrl");
+    }
+  }
+
+  @Nested
+  class Queue {
+    private RunSimulator keyed() {
+      return new RunSimulator(
+          spec -> {
+            spec.getTimeouts().setStart("1m");
+            ConcurrencySpec c = new ConcurrencySpec();
+            c.setKey("portal-acme");
+            spec.setConcurrency(c);
+          });
+    }
+
+    private Decision decide(RunSimulator sim, Admission admission) {
+      Decision d = sim.lifecycle.decide(sim.run, Inputs.NONE.withAdmission(admission), sim.now);
+      var report = sim.run.getStatus() == null ? null : sim.run.getStatus().getReport();
+      d.status().setReport(report);
+      sim.run.setStatus(d.status());
+      return d;
+    }
+
+    @Test
+    void queuedRunsRunNoStartTimerAndStartWhenAdmitted() {
+      RunSimulator sim = keyed();
+      Decision d = decide(sim, Admission.queued("older", "active"));
+      assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
+      assertThat(d.status().getReason()).isEqualTo(Reasons.QUEUED);
+      assertThat(Conditions.isTrue(d.status().getConditions(), ConditionTypes.QUEUED)).isTrue();
+      assertThat(d.status().getMessage()).contains("older").contains("portal-acme");
+
+      d = decide(sim.at(m(5)), Admission.queued("older", "active"));
+      assertThat(d.status().getPhase()).as("no StartTimeout while queued").isEqualTo(Phase.Pending);
+
+      d = decide(sim.at(m(6)), Admission.ADMITTED);
+      assertThat(d.status().getReason()).isEqualTo(Reasons.ADMITTED);
+      assertThat(Conditions.isTrue(d.status().getConditions(), ConditionTypes.QUEUED)).isFalse();
+      assertThat(d.wakeAt()).contains(T0.plus(m(7)));
+    }
+
+    @Test
+    void aReplacedRunFailsWithReplaced() {
+      RunSimulator sim = keyed();
+      decide(sim, Admission.ADMITTED);
+      sim.run.getMetadata().setAnnotations(Map.of(Lifecycle.REPLACED_BY, "newer"));
+      Decision d = decide(sim.at(s(5)), Admission.ADMITTED);
+      assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+      assertThat(d.status().getReason()).isEqualTo(Reasons.REPLACED);
+      assertThat(d.status().getMessage()).contains("newer");
+    }
+  }
+}
