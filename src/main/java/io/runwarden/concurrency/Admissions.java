@@ -6,6 +6,7 @@ import io.runwarden.lifecycle.Admission;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Lifecycle;
+import io.runwarden.lifecycle.Times;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -23,9 +24,18 @@ import java.util.Set;
  */
 public final class Admissions {
 
-  /** Oldest first: creation time, then name as the tie-break within one second. */
+  /**
+   * Oldest first. creationTimestamp has one-second resolution, so within a second the operator's
+   * acceptance time (status.startedAt, in milliseconds, given in watch order) decides, and a run
+   * already accepted is older than one not yet seen. The name only breaks what is left.
+   */
   static final Comparator<QualificationRun> CREATION_ORDER =
-      Comparator.comparing((QualificationRun r) -> r.getMetadata().getCreationTimestamp())
+      Comparator.comparing(
+              (QualificationRun r) -> Times.parse(r.getMetadata().getCreationTimestamp()),
+              Comparator.nullsLast(Comparator.naturalOrder()))
+          .thenComparing(
+              r -> r.getStatus() == null ? null : Times.parse(r.getStatus().getStartedAt()),
+              Comparator.nullsLast(Comparator.naturalOrder()))
           .thenComparing(r -> r.getMetadata().getName());
 
   private Admissions() {}

@@ -98,6 +98,16 @@ class AdmissionsTest {
   }
 
   @Test
+  void withinOneSecondTheRunAcceptedFirstIsTheOlderWhateverTheNames() {
+    var old = withPhase(run("old", 1, ConcurrencySpec.Policy.Replace), Phase.Running, false);
+    old.getStatus().setStartedAt("2026-01-01T00:00:01.400Z");
+    var newer = run("new", 1, ConcurrencySpec.Policy.Replace); // not accepted yet
+    List<QualificationRun> toReplace = new ArrayList<>();
+    Admissions.decide(newer, List.of(old, newer), Set.of(), toReplace);
+    assertThat(toReplace).extracting(r -> r.getMetadata().getName()).containsExactly("old");
+  }
+
+  @Test
   void allowAndUnkeyedRunsAreAlwaysAdmitted() {
     var holder = withPhase(run("a", 1, ConcurrencySpec.Policy.Allow), Phase.Running, false);
     var b = run("b", 2, ConcurrencySpec.Policy.Allow);

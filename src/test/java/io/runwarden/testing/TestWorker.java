@@ -51,6 +51,15 @@ public final class TestWorker {
     patch(null, report);
   }
 
+  public void reportServiceJob(int attempt, String serviceJobId) {
+    patch(
+        null,
+        Map.of(
+            "attempt", attempt,
+            "heartbeatAt", Instant.now().toString(),
+            "serviceJobId", serviceJobId));
+  }
+
   public void succeed(int attempt, long completed) {
     patch(
         null,

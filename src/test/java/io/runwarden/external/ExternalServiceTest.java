@@ -1,0 +1,210 @@
+package io.runwarden.external;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.runwarden.api.v1alpha1.Backoff;
+import io.runwarden.api.v1alpha1.ExternalServiceSpec;
+import io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.RetryPolicy;
+import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.lifecycle.ConditionTypes;
+import io.runwarden.lifecycle.Conditions;
+import io.runwarden.lifecycle.Reasons;
+import io.runwarden.testing.FakeService;
+import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.TestCluster;
+import io.runwarden.testing.TestWorker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The check before retrying, against a real HTTP server on loopback and the real API server. */
+@QuarkusTest
+@WithTestResource(value = KubeApiServerResource.class, scope = TestResourceScope.GLOBAL)
+class ExternalServiceTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private final KubernetesClient client = TestCluster.get().client();
+  private final FakeService service = new FakeService();
+  private String ns;
+
+  @BeforeEach
+  void namespace() {
+    ns = TestCluster.get().newNamespace("external");
+  }
+
+  @AfterEach
+  void stop() {
+    service.close();
+  }
+
+  @Test
+  void workThatCompletedExternallyIsNotDoneAgain() {
+    service.state("job-1", "completed");
+    startAndAbandon("done", service.url(), e -> {});
+    QualificationRun run = awaitPhase("done", Phase.Succeeded);
+    assertThat(run.getStatus().getReason()).isEqualTo(Reasons.COMPLETED_EXTERNALLY);
+    assertThat(run.getStatus().getAttempt()).as("no second attempt").isEqualTo(1);
+    assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Completed");
+    assertThat(reasons()).contains(Reasons.COMPLETED_EXTERNALLY);
+  }
+
+  @Test
+  void workStillRunningExternallyIsWaitedForThenSucceedsWithoutRetry() {
+    service.state("job-1", "in_progress");
+    startAndAbandon("slowbatch", service.url(), e -> {});
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> get("slowbatch").getStatus().getConditions(),
+            c -> Conditions.isTrue(c, ConditionTypes.EXTERNAL_RUNNING));
+    assertThat(get("slowbatch").getStatus().getAttempt()).isEqualTo(1);
+    service.state("job-1", "completed");
+    QualificationRun run = awaitPhase("slowbatch", Phase.Succeeded);
+    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
+    assertThat(run.getStatus().getReason()).isEqualTo(Reasons.COMPLETED_EXTERNALLY);
+  }
+
+  @Test
+  void failedExternallyIsRetriedAsUsual() {
+    service.state("job-1", "failed");
+    startAndAbandon("failedbatch", service.url(), e -> {});
+    await().atMost(WAIT).until(() -> get("failedbatch").getStatus().getAttempt() == 2);
+  }
+
+  @Test
+  void unreachableServiceFollowsOnUnreachable() {
+    String closed = "http://127.0.0.1:9/jobs/{serviceJobId}"; // discard port: nothing listens
+    startAndAbandon("u-retry", closed, e -> e.setOnUnreachable(OnUnreachable.Retry));
+    startAndAbandon("u-wait", closed, e -> e.setOnUnreachable(OnUnreachable.Wait));
+    startAndAbandon("u-fail", closed, e -> e.setOnUnreachable(OnUnreachable.Fail));
+
+    await().atMost(WAIT).until(() -> get("u-retry").getStatus().getAttempt() == 2);
+    QualificationRun failed = awaitPhase("u-fail", Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.EXTERNAL_UNREACHABLE);
+    assertThat(failed.getStatus().getExternalCheck().getMessage()).contains("unreachable");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> get("u-wait").getStatus().getConditions(),
+            c -> Conditions.isTrue(c, ConditionTypes.EXTERNAL_RUNNING));
+    assertThat(get("u-wait").getStatus().getAttempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aSlowServiceTimesOutAndOtherRunsAreReconciledMeanwhile() {
+    service.state("job-1", "completed");
+    service.slow();
+    startAndAbandon("slowservice", service.url(), e -> e.setTimeout("1s"));
+    await().atMost(WAIT).until(() -> !service.requests().isEmpty());
+    Instant asked = Instant.now();
+    // While the probe waits on the silent service, another run is accepted as usual.
+    create("bystander", r -> {});
+    awaitPhase("bystander", Phase.Pending);
+
+    QualificationRun retried =
+        await().atMost(WAIT).until(() -> get("slowservice"), r -> r.getStatus().getAttempt() == 2);
+    assertThat(retried.getStatus().getExternalCheck().getResult()).isEqualTo("Unreachable");
+    assertThat(retried.getStatus().getExternalCheck().getMessage()).contains("within 1s");
+    assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(8));
+  }
+
+  @Test
+  void secretHeadersAreSentButNeverShown() {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("llm-api")
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(Map.of("Authorization", "Bearer s3cr3t-t0ken"))
+                .build())
+        .create();
+    service.state("job-1", "completed");
+    startAndAbandon(
+        "authed",
+        service.url(),
+        e -> {
+          var ref = new ExternalServiceSpec.SecretRef();
+          ref.setName("llm-api");
+          e.setSecretRef(ref);
+        });
+    awaitPhase("authed", Phase.Succeeded);
+    assertThat(service.requests())
+        .anySatisfy(h -> assertThat(h.get("Authorization")).containsExactly("Bearer s3cr3t-t0ken"));
+    String everything =
+        Kubectl.run("get", "qrun", "authed", "-n", ns, "-o", "yaml").assertOk().stdout()
+            + Kubectl.run("get", "events", "-n", ns, "-o", "yaml").assertOk().stdout();
+    assertThat(everything).doesNotContain("s3cr3t");
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  /** A worker claims attempt 1, says it drives service job "job-1", then goes silent. */
+  private void startAndAbandon(String name, String url, Consumer<ExternalServiceSpec> customize) {
+    create(
+        name,
+        r -> {
+          ExternalServiceSpec e = new ExternalServiceSpec();
+          e.setStatusUrl(url);
+          customize.accept(e);
+          r.getSpec().setExternalService(e);
+        });
+    awaitPhase(name, Phase.Pending);
+    TestWorker worker = new TestWorker(client, ns, name, "w-1");
+    int attempt = worker.claim();
+    worker.reportServiceJob(attempt, "job-1");
+  }
+
+  private void create(String name, Consumer<QualificationRun> customize) {
+    QualificationRun run = new QualificationRun();
+    run.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+    QualificationRunSpec spec = new QualificationRunSpec();
+    spec.setTimeouts(new Timeouts());
+    spec.getTimeouts().setRun("2m");
+    spec.getTimeouts().setHeartbeat("1s");
+    RetryPolicy retry = new RetryPolicy();
+    retry.setMaxRetries(2);
+    Backoff b = new Backoff();
+    b.setInitial("200ms");
+    b.setMax("1s");
+    retry.setBackoff(b);
+    spec.setRetry(retry);
+    run.setSpec(spec);
+    customize.accept(run);
+    client.resource(run).inNamespace(ns).create();
+  }
+
+  private QualificationRun get(String name) {
+    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
+  }
+
+  private QualificationRun awaitPhase(String name, Phase phase) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> get(name), r -> r.getStatus() != null && r.getStatus().getPhase() == phase);
+  }
+
+  private List<String> reasons() {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+}

@@ -1,0 +1,88 @@
+package io.runwarden.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real HTTP server on loopback standing in for an LLM batch API: GET /jobs/{id} answers
+ * {"status": ...} as the test sets it, and every request's headers are recorded.
+ */
+public final class FakeService implements AutoCloseable {
+
+  private final HttpServer server;
+  private final Map<String, String> states = new ConcurrentHashMap<>();
+  private final List<Map<String, List<String>>> requests = new CopyOnWriteArrayList<>();
+  private volatile CountDownLatch hold;
+
+  public FakeService() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext(
+        "/jobs/",
+        exchange -> {
+          requests.add(Map.copyOf(exchange.getRequestHeaders()));
+          CountDownLatch h = hold;
+          if (h != null) {
+            try {
+              h.await(10, TimeUnit.SECONDS); // a slow service: answers only when released
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          String id = exchange.getRequestURI().getPath().substring("/jobs/".length());
+          String state = states.get(id);
+          byte[] body =
+              (state == null ? "{\"error\":\"unknown job\"}" : "{\"status\":\"" + state + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(state == null ? 404 : 200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/jobs/{serviceJobId}";
+  }
+
+  public void state(String jobId, String state) {
+    states.put(jobId, state);
+  }
+
+  /** From now on requests hang until {@link #release()}. */
+  public void slow() {
+    hold = new CountDownLatch(1);
+  }
+
+  public void release() {
+    CountDownLatch h = hold;
+    hold = null;
+    if (h != null) h.countDown();
+  }
+
+  public List<Map<String, List<String>>> requests() {
+    return requests;
+  }
+
+  @Override
+  public void close() {
+    release();
+    server.stop(0);
+  }
+}
