@@ -46,6 +46,12 @@ public final class Lifecycle {
   /** How far ahead of the operator's clock a worker's heartbeat may be and still count. */
   static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
 
+  /** One-shot request: any new value starts a new attempt now (see {@code status.requests}). */
+  public static final String RETRY_NOW = "runwarden.io/retry-now";
+
+  /** One-shot request: any new value fails the run, the value being the message. */
+  public static final String FORCE_FAIL = "runwarden.io/force-fail";
+
   /** Annotation the concurrency gate puts on a run that a newer one replaces (value: its name). */
   public static final String REPLACED_BY = "runwarden.io/replaced-by";
 
@@ -135,7 +141,7 @@ public final class Lifecycle {
 
     Decision evaluate() {
       s.setObservedGeneration(generation);
-      if (s.getPhase() != null && s.getPhase().isTerminal()) {
+      if (s.getPhase() != null && s.getPhase().isTerminal() && !reopenedByRequest()) {
         return done();
       }
       try {
@@ -166,6 +172,11 @@ public final class Lifecycle {
         return done();
       }
       wake(timeoutAt);
+
+      if (forceFailRequested()) {
+        return done();
+      }
+      retryNowRequested(timeoutAt);
 
       String replacedBy = annotation(REPLACED_BY);
       if (replacedBy != null) {
@@ -241,6 +252,136 @@ public final class Lifecycle {
               + ".";
       s.setMessage(message);
       events.add(RunEvent.normal(Reasons.ACCEPTED, message));
+    }
+
+    // --- manual requests (annotations), each handled exactly once ------------------------------
+
+    private io.runwarden.api.v1alpha1.HandledRequests requests() {
+      if (s.getRequests() == null) {
+        s.setRequests(new io.runwarden.api.v1alpha1.HandledRequests());
+      }
+      return s.getRequests();
+    }
+
+    /** The annotation's value when it is a request not handled yet, else null. */
+    private String newRequest(String annotation, String handled) {
+      String value = annotation(annotation);
+      return value == null || value.isBlank() || value.equals(handled) ? null : value;
+    }
+
+    private void refuse(String what, String why) {
+      events.add(RunEvent.warning(Reasons.REQUEST_REFUSED, what + " refused: " + why));
+    }
+
+    private boolean forceFailRequested() {
+      String value =
+          newRequest(FORCE_FAIL, s.getRequests() == null ? null : s.getRequests().getForceFail());
+      if (value == null) {
+        return false;
+      }
+      requests().setForceFail(value);
+      fail(Reasons.FORCE_FAILED, "Force-failed by request (" + FORCE_FAIL + "): " + value);
+      return true;
+    }
+
+    /** Retry now: a stuck, retrying or running run starts its next attempt immediately. */
+    private void retryNowRequested(Instant timeoutAt) {
+      String value =
+          newRequest(RETRY_NOW, s.getRequests() == null ? null : s.getRequests().getRetryNow());
+      if (value == null) {
+        return;
+      }
+      requests().setRetryNow(value);
+      if (s.getPhase() == Phase.Suspended || policy.suspend()) {
+        refuse("Retry now", "the run is suspended; set spec.suspend=false first.");
+        return;
+      }
+      grantManualRetry();
+      if (s.getPhase() == Phase.Pending || s.getPhase() == Phase.Running) {
+        closeAttempt(Outcome.Failed, Reasons.MANUAL_RETRY, currentReport());
+        s.setLastErrorMessage("Attempt " + s.getAttempt() + " ended by a manual retry request.");
+      }
+      s.setPhase(Phase.Retrying);
+      s.setNextRetryAt(Times.format(now));
+      events.add(
+          RunEvent.normal(
+              Reasons.MANUAL_RETRY,
+              "Retry requested ("
+                  + value
+                  + "): attempt "
+                  + (s.getAttempt() + 1)
+                  + " starts now. "
+                  + budget()));
+    }
+
+    /**
+     * Requests on a finished run: a failed run may get one more attempt, nothing else may.
+     *
+     * @return true when the run was reopened (it then goes through the usual rules)
+     */
+    private boolean reopenedByRequest() {
+      String fail =
+          newRequest(FORCE_FAIL, s.getRequests() == null ? null : s.getRequests().getForceFail());
+      if (fail != null) {
+        requests().setForceFail(fail);
+        refuse("Force-fail", "the run is already " + s.getPhase() + ".");
+      }
+      String retry =
+          newRequest(RETRY_NOW, s.getRequests() == null ? null : s.getRequests().getRetryNow());
+      if (retry == null) {
+        return false;
+      }
+      requests().setRetryNow(retry);
+      if (s.getPhase() != Phase.Failed) {
+        refuse("Retry now", "the run already " + s.getPhase() + "; there is nothing to redo.");
+        return false;
+      }
+      RunPolicy p;
+      try {
+        p = RunPolicy.resolve(run.getSpec(), defaults);
+      } catch (InvalidSpecException e) {
+        refuse("Retry now", e.getMessage() + "; fix the spec first.");
+        return false;
+      }
+      Instant timeoutAt = created().plus(p.run());
+      if (!now.isBefore(timeoutAt)) {
+        refuse(
+            "Retry now",
+            "the run deadline "
+                + Times.format(timeoutAt)
+                + " has passed; extend spec.timeouts.run first.");
+        return false;
+      }
+      grantManualRetry();
+      s.setCompletedAt(null);
+      s.setPhase(Phase.Retrying);
+      s.setNextRetryAt(Times.format(now));
+      events.add(
+          RunEvent.normal(
+              Reasons.MANUAL_RETRY,
+              "Retry of the failed run requested ("
+                  + retry
+                  + "): one extra attempt, "
+                  + (s.getAttempt() + 1)
+                  + ", starts now. "
+                  + budget()));
+      return true;
+    }
+
+    private void grantManualRetry() {
+      var r = requests();
+      r.setManualRetries((r.getManualRetries() == null ? 0 : r.getManualRetries()) + 1);
+    }
+
+    private String budget() {
+      return "Retry budget: "
+          + s.getRetryCount()
+          + "/"
+          + s.getMaxRetries()
+          + " automatic retries"
+          + " used; manual retries granted: "
+          + requests().getManualRetries()
+          + ".";
     }
 
     private void queue() {

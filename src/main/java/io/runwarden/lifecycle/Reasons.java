@@ -20,6 +20,9 @@ public final class Reasons {
   public static final String PROJECTED_PAST_DEADLINE = "ProjectedPastDeadline";
   public static final String ON_TRACK = "OnTrack";
   public static final String QUEUED = "Queued";
+  public static final String FORCE_FAILED = "ForceFailed";
+  public static final String MANUAL_RETRY = "ManualRetry";
+  public static final String REQUEST_REFUSED = "RequestRefused";
   public static final String ADMITTED = "Admitted";
   public static final String REPLACED = "Replaced";
   public static final String COMPLETED_EXTERNALLY = "CompletedExternally";

@@ -48,6 +48,12 @@ public class QualificationRunSpec {
   @JsonPropertyDescription("At most one active run per key in the namespace.")
   private ConcurrencySpec concurrency;
 
+  @JsonPropertyDescription(
+      "How long the run is kept after it succeeded or failed before the garbage collector deletes"
+          + " it (e.g. 1h, 7d). Default: the operator's retention for its outcome.")
+  @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)
+  private String ttlAfterFinished;
+
   public Long getTotal() {
     return total;
   }
@@ -86,6 +92,14 @@ public class QualificationRunSpec {
 
   public void setExternalService(ExternalServiceSpec externalService) {
     this.externalService = externalService;
+  }
+
+  public String getTtlAfterFinished() {
+    return ttlAfterFinished;
+  }
+
+  public void setTtlAfterFinished(String ttlAfterFinished) {
+    this.ttlAfterFinished = ttlAfterFinished;
   }
 
   public ConcurrencySpec getConcurrency() {

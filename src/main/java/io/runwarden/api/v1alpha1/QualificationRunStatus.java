@@ -84,6 +84,9 @@ public class QualificationRunStatus {
   @JsonPropertyDescription("The last answer of spec.externalService, asked before a retry.")
   private ExternalCheck externalCheck;
 
+  @JsonPropertyDescription("Manual requests (annotations) already handled, each exactly once.")
+  private HandledRequests requests;
+
   @JsonPropertyDescription("The most recent attempts, newest last (bounded).")
   private List<AttemptRecord> attempts;
 
@@ -243,6 +246,14 @@ public class QualificationRunStatus {
 
   public void setServiceJobId(String serviceJobId) {
     this.serviceJobId = serviceJobId;
+  }
+
+  public HandledRequests getRequests() {
+    return requests;
+  }
+
+  public void setRequests(HandledRequests requests) {
+    this.requests = requests;
   }
 
   public ExternalCheck getExternalCheck() {
