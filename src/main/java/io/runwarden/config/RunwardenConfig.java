@@ -20,6 +20,38 @@ public interface RunwardenConfig {
   @WithDefault("runwarden")
   String fieldManager();
 
+  /** Garbage collection of finished runs. */
+  Gc gc();
+
+  interface Gc {
+    /** Off: finished runs are never deleted by the operator. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often the sweep runs. */
+    @WithDefault("5m")
+    Duration interval();
+
+    /** Retention of a Succeeded run without spec.ttlAfterFinished. */
+    @WithDefault("7d")
+    Duration succeededTtl();
+
+    /** Retention of a Failed run without spec.ttlAfterFinished. */
+    @WithDefault("30d")
+    Duration failedTtl();
+
+    /** Keep at least the newest N finished runs per concurrency key, however old. */
+    java.util.OptionalInt keepPerKey();
+
+    /** Upper bound on deletions per second, so a backlog never crowds out reconciliation. */
+    @WithDefault("20")
+    double deletesPerSecond();
+
+    /** Log what would be deleted and delete nothing. */
+    @WithDefault("false")
+    boolean dryRun();
+  }
+
   /** The external-service probe (spec.externalService). */
   External external();
 

@@ -106,6 +106,18 @@ public final class TestCluster {
   }
 
   private void installCrd() {
+    Path generated =
+        projectDir().resolve("target/kubernetes/qualificationruns.runwarden.io-v1.yml");
+    try {
+      // Tests run against the committed CRD; a stale one would silently prune new fields.
+      if (Files.exists(generated)
+          && !Files.readString(generated).equals(Files.readString(crdFile()))) {
+        throw new IllegalStateException(
+            "deploy/crds is stale: copy " + generated + " to deploy/crds/ and commit it");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     try (InputStream in = Files.newInputStream(crdFile())) {
       CustomResourceDefinition crd =
           client.apiextensions().v1().customResourceDefinitions().load(in).item();
