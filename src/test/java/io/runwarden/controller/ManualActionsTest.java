@@ -1,0 +1,155 @@
+package io.runwarden.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.RetryPolicy;
+import io.runwarden.lifecycle.Reasons;
+import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.TestCluster;
+import io.runwarden.testing.TestWorker;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The README's kubectl commands for people on call, against the real API server. */
+@QuarkusTest
+@WithTestResource(value = KubeApiServerResource.class, scope = TestResourceScope.GLOBAL)
+class ManualActionsTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private final KubernetesClient client = TestCluster.get().client();
+  private String ns;
+
+  @BeforeEach
+  void namespace() {
+    ns = TestCluster.get().newNamespace("manual");
+  }
+
+  @Test
+  void forceFailIsAppliedOnceEvenWhenTheAnnotationIsAppliedAgain() {
+    create("stuckrun", Map.of());
+    annotate("qrun/stuckrun", "runwarden.io/force-fail=portal is down");
+    QualificationRun failed = awaitPhase("stuckrun", Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.FORCE_FAILED);
+    assertThat(failed.getStatus().getMessage()).contains("portal is down");
+    assertThat(failed.getStatus().getRequests().getForceFail()).isEqualTo("portal is down");
+
+    annotate("qrun/stuckrun", "runwarden.io/force-fail=portal is down"); // same value again
+    settle();
+    assertThat(count(Reasons.FORCE_FAILED)).isEqualTo(1);
+    assertThat(count(Reasons.REQUEST_REFUSED)).isZero();
+  }
+
+  @Test
+  void retryNowStartsANewAttemptOncePerValue() {
+    create("slow", Map.of());
+    TestWorker w = new TestWorker(client, ns, "slow", "w");
+    awaitPhase("slow", Phase.Pending);
+    w.claim();
+    awaitPhase("slow", Phase.Running);
+
+    annotate("qrun/slow", "runwarden.io/retry-now=1");
+    await().atMost(WAIT).until(() -> get("slow").getStatus().getAttempt() == 2);
+    annotate("qrun/slow", "runwarden.io/retry-now=1");
+    settle();
+    assertThat(get("slow").getStatus().getAttempt()).isEqualTo(2);
+    assertThat(count(Reasons.MANUAL_RETRY)).isEqualTo(1);
+
+    annotate("qrun/slow", "runwarden.io/retry-now=2");
+    await().atMost(WAIT).until(() -> get("slow").getStatus().getAttempt() == 3);
+  }
+
+  @Test
+  void aFailedRunGetsOneExtraAttemptAndASucceededRunRefuses() {
+    QualificationRun gaveup = RunFixtures.run("gaveup");
+    gaveup.getSpec().getTimeouts().setRun("10m");
+    gaveup.getSpec().getTimeouts().setStart("500ms");
+    gaveup.getSpec().setRetry(new RetryPolicy());
+    gaveup.getSpec().getRetry().setMaxRetries(0);
+    client.resource(gaveup).inNamespace(ns).create();
+    awaitPhase("gaveup", Phase.Failed);
+    annotate("qrun/gaveup", "runwarden.io/retry-now=once-more");
+    await().atMost(WAIT).until(() -> get("gaveup"), r -> r.getStatus().getAttempt() == 2);
+    assertThat(get("gaveup").getStatus().getRequests().getManualRetries()).isEqualTo(1);
+
+    create("fine", Map.of());
+    TestWorker w = new TestWorker(client, ns, "fine", "w");
+    awaitPhase("fine", Phase.Pending);
+    w.succeed(w.claim(), 1);
+    awaitPhase("fine", Phase.Succeeded);
+    annotate("qrun/fine", "runwarden.io/retry-now=1");
+    await().atMost(WAIT).until(() -> count(Reasons.REQUEST_REFUSED) == 1);
+    assertThat(get("fine").getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+  }
+
+  @Test
+  void emergencyCleanupOverALabelSelector() {
+    create("batch-a", Map.of("team", "scrapers"));
+    create("batch-b", Map.of("team", "scrapers"));
+    create("other", Map.of("team", "llm"));
+    awaitPhase("batch-a", Phase.Pending);
+    awaitPhase("batch-b", Phase.Pending);
+    Kubectl.run(
+            "annotate",
+            "qrun",
+            "-n",
+            ns,
+            "-l",
+            "team=scrapers",
+            "runwarden.io/force-fail=emergency cleanup",
+            "--overwrite")
+        .assertOk();
+    awaitPhase("batch-a", Phase.Failed);
+    awaitPhase("batch-b", Phase.Failed);
+    assertThat(get("other").getStatus().getPhase()).isEqualTo(Phase.Pending);
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  private void annotate(String target, String annotation) {
+    Kubectl.run("annotate", target, "-n", ns, annotation, "--overwrite").assertOk();
+  }
+
+  /** Several seconds with nothing new: long enough for any (wrong) second handling to show. */
+  private void settle() {
+    long before = client.v1().events().inNamespace(ns).list().getItems().size();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> client.v1().events().inNamespace(ns).list().getItems().size() == before);
+  }
+
+  private long count(String reason) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .map(Event::getReason)
+        .filter(reason::equals)
+        .count();
+  }
+
+  private void create(String name, Map<String, String> labels) {
+    QualificationRun run = RunFixtures.run(name);
+    run.getMetadata().setLabels(labels);
+    run.getSpec().getTimeouts().setRun("10m");
+    client.resource(run).inNamespace(ns).create();
+  }
+
+  private QualificationRun get(String name) {
+    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
+  }
+
+  private QualificationRun awaitPhase(String name, Phase phase) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> get(name), r -> r.getStatus() != null && r.getStatus().getPhase() == phase);
+  }
+}
