@@ -25,6 +25,7 @@ import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Decision;
 import io.runwarden.lifecycle.Inputs;
 import io.runwarden.lifecycle.Lifecycle;
+import io.runwarden.metrics.RunMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final ManagedExecution managed;
   private final ConcurrencyGate gate;
   private final ExternalProbe probe;
+  private final RunMetrics metrics;
   private final Clock clock;
   private final StatusWriter statusWriter;
   private final RunEvents events;
@@ -67,6 +69,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       ManagedExecution managed,
       ConcurrencyGate gate,
       ExternalProbe probe,
+      RunMetrics metrics,
       Clock clock,
       StatusWriter statusWriter,
       RunEvents events) {
@@ -74,6 +77,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.managed = managed;
     this.gate = gate;
     this.probe = probe;
+    this.metrics = metrics;
     this.clock = clock;
     this.statusWriter = statusWriter;
     this.events = events;
@@ -82,6 +86,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   @Override
   public List<EventSource<?, QualificationRun>> prepareEventSources(
       EventSourceContext<QualificationRun> context) {
+    metrics.observe(context.getPrimaryCache());
     return List.of(
         attemptInformer(Job.class, context), attemptInformer(Pod.class, context), gate.releases());
   }
@@ -123,9 +128,9 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
     Decision decision = lifecycle.decide(run, inputs, now);
     if (decision.externalCheck().isPresent()) {
-      inputs =
-          inputs.withExternal(
-              probe.check(run, decision.externalCheck().get(), lifecycle.externalTimeout(run)));
+      var answer = probe.check(run, decision.externalCheck().get(), lifecycle.externalTimeout(run));
+      metrics.externalCheck(answer);
+      inputs = inputs.withExternal(answer);
       now = clock.instant(); // the probe took time; judge deadlines as of its answer
       decision = lifecycle.decide(run, inputs, now);
     }
@@ -136,6 +141,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     if (statusWriter.changed(run, decision.status())) {
       statusWriter.write(run, decision.status(), context);
     }
+    metrics.decided(run, decision, clock.instant());
     // Events only after the status they describe is stored: a failed write is retried by JOSDK
     // and must not leave a duplicate event behind.
     decision.events().forEach(e -> events.publish(run, e));

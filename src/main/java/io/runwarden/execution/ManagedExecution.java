@@ -121,6 +121,13 @@ public class ManagedExecution {
     Decision second = lifecycle.decide(decided, facts, now);
     List<RunEvent> events = new ArrayList<>(first.events());
     events.addAll(second.events());
-    return new Decision(second.status(), List.copyOf(events), second.wakeAt());
+    List<io.runwarden.lifecycle.Enforcement> enforced = new ArrayList<>(first.enforced());
+    enforced.addAll(second.enforced());
+    return new Decision(
+        second.status(),
+        List.copyOf(events),
+        second.wakeAt(),
+        second.externalCheck(),
+        List.copyOf(enforced));
   }
 }

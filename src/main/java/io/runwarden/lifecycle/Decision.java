@@ -14,14 +14,16 @@ import java.util.Optional;
  *     observation; empty for terminal runs
  * @param externalCheck present when the core needs the external service's answer before it can
  *     decide; the status is then unchanged and the shell decides again with the answer
+ * @param enforced time rules that fired, with the instant each was due
  */
 public record Decision(
     QualificationRunStatus status,
     List<RunEvent> events,
     Optional<Instant> wakeAt,
-    Optional<ExternalCheckRequest> externalCheck) {
+    Optional<ExternalCheckRequest> externalCheck,
+    List<Enforcement> enforced) {
 
   public Decision(QualificationRunStatus status, List<RunEvent> events, Optional<Instant> wakeAt) {
-    this(status, events, wakeAt, Optional.empty());
+    this(status, events, wakeAt, Optional.empty(), List.of());
   }
 }

@@ -114,6 +114,7 @@ public final class Lifecycle {
     private final WorkerReport report;
     private final QualificationRunStatus s;
     private final List<RunEvent> events = new ArrayList<>();
+    private final List<Enforcement> enforced = new ArrayList<>();
     private Instant wakeAt;
     private RunPolicy policy;
     private boolean attemptClosed;
@@ -160,6 +161,7 @@ public final class Lifecycle {
       s.setTimeoutAt(Times.format(timeoutAt));
       s.setMaxRetries(policy.maxRetries());
       if (!now.isBefore(timeoutAt)) {
+        enforced.add(new Enforcement(Reasons.DEADLINE_EXCEEDED, timeoutAt));
         fail(
             Reasons.DEADLINE_EXCEEDED,
             "The run deadline "
@@ -212,12 +214,16 @@ public final class Lifecycle {
       if (externalRequest != null) {
         // Nothing decided yet: the shell asks the service and decides again with the answer.
         return new Decision(
-            run.getStatus(), List.of(), Optional.empty(), Optional.of(externalRequest));
+            run.getStatus(), List.of(), Optional.empty(), Optional.of(externalRequest), List.of());
       }
       refreshConditions();
       boolean terminal = s.getPhase() != null && s.getPhase().isTerminal();
       return new Decision(
-          s, List.copyOf(events), terminal ? Optional.empty() : Optional.ofNullable(wakeAt));
+          s,
+          List.copyOf(events),
+          terminal ? Optional.empty() : Optional.ofNullable(wakeAt),
+          Optional.empty(),
+          List.copyOf(enforced));
     }
 
     // --- phases -------------------------------------------------------------------------------
@@ -658,6 +664,7 @@ public final class Lifecycle {
       }
       Instant startBy = livenessSince().plus(policy.start());
       if (!now.isBefore(startBy)) {
+        enforced.add(new Enforcement(Reasons.START_TIMEOUT, startBy));
         attemptEnded(
             Reasons.START_TIMEOUT,
             RetryReason.StartTimeout,
@@ -724,6 +731,7 @@ public final class Lifecycle {
       Instant attemptBy = Times.parse(s.getAttemptTimeoutAt());
       if (attemptBy != null) {
         if (!now.isBefore(attemptBy)) {
+          enforced.add(new Enforcement(Reasons.ATTEMPT_TIMED_OUT, attemptBy));
           attemptEnded(
               Reasons.ATTEMPT_TIMED_OUT,
               RetryReason.AttemptTimedOut,
@@ -746,6 +754,7 @@ public final class Lifecycle {
         Instant last = latest(livenessSince(), heartbeatAt(r));
         Instant by = last.plus(limit);
         if (!now.isBefore(by)) {
+          enforced.add(new Enforcement(Reasons.HEARTBEAT_LOST, by));
           attemptEnded(
               Reasons.HEARTBEAT_LOST,
               RetryReason.HeartbeatLost,
@@ -767,6 +776,7 @@ public final class Lifecycle {
         Instant last = latest(livenessSince(), Times.parse(progress().getLastProgressAt()));
         Instant by = last.plus(limit);
         if (!now.isBefore(by)) {
+          enforced.add(new Enforcement(Reasons.NO_PROGRESS, by));
           attemptEnded(
               Reasons.NO_PROGRESS,
               RetryReason.NoProgress,

@@ -1,0 +1,91 @@
+package io.runwarden.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.TestCluster;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Health probes and Prometheus metrics, through the real HTTP endpoints. */
+@QuarkusTest
+@WithTestResource(value = KubeApiServerResource.class, scope = TestResourceScope.GLOBAL)
+class ObservabilityTest {
+
+  private final KubernetesClient client = TestCluster.get().client();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TestHTTPResource("/q/health/live")
+  URL live;
+
+  @TestHTTPResource("/q/health/ready")
+  URL ready;
+
+  @TestHTTPResource("/q/metrics")
+  URL metrics;
+
+  @Test
+  void probesAreUpAndStayUpWhileAUserRunFails() throws Exception {
+    assertThat(get(live).statusCode()).isEqualTo(200);
+    assertThat(get(ready).statusCode()).isEqualTo(200);
+    String ns = TestCluster.get().newNamespace("obs");
+    create(ns, "doomed", "1s");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> client.resources(QualificationRun.class).inNamespace(ns).withName("doomed").get(),
+            r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Failed);
+    assertThat(get(live).statusCode()).isEqualTo(200);
+    assertThat(get(ready).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void lifecycleMetricsAreExposedForPrometheus() throws Exception {
+    String ns = TestCluster.get().newNamespace("obs");
+    create(ns, "late", "1s");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get(metrics).body(), b -> b.contains("reason=\"DeadlineExceeded\""));
+    String body = get(metrics).body();
+    assertThat(body)
+        .contains("runwarden_runs{phase=\"Failed\"}")
+        .contains("runwarden_transitions_total{reason=\"Accepted\",type=\"Normal\"}")
+        .contains("runwarden_enforcement_lateness_seconds_bucket")
+        .contains("runwarden_enforcement_lateness_seconds_count");
+    assertThat(body)
+        .as("reconcile durations from the Operator SDK")
+        .containsPattern("operator_sdk_.*reconcil");
+  }
+
+  private HttpResponse<String> get(URL url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void create(String ns, String name, String runTimeout) {
+    QualificationRun run = new QualificationRun();
+    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    QualificationRunSpec spec = new QualificationRunSpec();
+    spec.setTimeouts(new Timeouts());
+    spec.getTimeouts().setRun(runTimeout);
+    run.setSpec(spec);
+    client.resource(run).create();
+  }
+}
