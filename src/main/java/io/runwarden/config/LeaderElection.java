@@ -1,31 +1,61 @@
 package io.runwarden.config;
 
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Leader election (a Lease; only the leader reconciles) when runwarden.leader-election.enabled is
- * true, as the Helm chart sets it. Standbys stay alive and unready until they lead.
+ * true, as the Helm chart sets it. The Operator SDK extension picks this bean up in the prod
+ * profile; standbys stay alive and unready until they lead.
+ *
+ * <p>A leader that loses its lease while running exits, so two operators never reconcile the same
+ * runs. The Operator SDK does that with System.exit, which blocks forever when the loss is our own
+ * graceful shutdown (it runs inside the JVM's shutdown hook): a pod would then hang until killed.
+ * So the exit is skipped when we are already stopping.
  */
 public class LeaderElection {
 
+  private static final Logger LOG = Logger.getLogger(LeaderElection.class);
+
   @Produces
   @Dependent
-  LeaderElectionConfiguration leaderElection(
-      @ConfigProperty(name = "runwarden.leader-election.enabled", defaultValue = "false")
-          boolean enabled,
-      @ConfigProperty(
-              name = "runwarden.leader-election.lease-name",
-              defaultValue = "runwarden-operator")
-          String leaseName,
-      @ConfigProperty(name = "runwarden.leader-election.lease-namespace")
-          Optional<String> leaseNamespace) {
-    if (!enabled) {
+  LeaderElectionConfiguration leaderElection(RunwardenConfig config) {
+    RunwardenConfig.LeaderElection le = config.leaderElection();
+    if (!le.enabled()) {
       return null;
     }
-    return new LeaderElectionConfiguration(leaseName, leaseNamespace.orElse(null));
+    return new LeaderElectionConfiguration(
+        le.leaseName(),
+        le.leaseNamespace().orElse(null),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        null,
+        new LeaderCallbacks(() -> {}, this::stoppedLeading, leader -> {}),
+        false);
+  }
+
+  private void stoppedLeading() {
+    if (jvmShuttingDown()) {
+      LOG.info("Released the leader lease on shutdown");
+      return;
+    }
+    LOG.error("Lost the leader lease: exiting so that only the new leader reconciles");
+    System.exit(1);
+  }
+
+  /** The JVM refuses new shutdown hooks once it has begun shutting down. */
+  private static boolean jvmShuttingDown() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 }

@@ -20,6 +20,20 @@ public interface RunwardenConfig {
   @WithDefault("runwarden")
   String fieldManager();
 
+  /** Leader election: only the holder of the Lease reconciles (replicas > 1). */
+  LeaderElection leaderElection();
+
+  interface LeaderElection {
+    @WithDefault("false")
+    boolean enabled();
+
+    @WithDefault("runwarden-operator")
+    String leaseName();
+
+    /** Namespace of the Lease; default: the namespace of the operator's kubeconfig context. */
+    Optional<String> leaseNamespace();
+  }
+
   /** Garbage collection of finished runs. */
   Gc gc();
 

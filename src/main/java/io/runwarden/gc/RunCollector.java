@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.config.RunwardenConfig;
+import io.runwarden.controller.QualificationRunReconciler;
 import io.runwarden.execution.AttemptJobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,8 +81,7 @@ public class RunCollector {
    */
   public synchronized Summary sweep(Instant now, boolean dryRun, double deletesPerSecond) {
     Retention retention = retention();
-    List<QualificationRun> runs =
-        client.resources(QualificationRun.class).inAnyNamespace().list(cached()).getItems();
+    List<QualificationRun> runs = listRuns();
     List<QualificationRun> chosen = retention.select(runs, now);
     return collect(runs, chosen, retention, now, dryRun, deletesPerSecond);
   }
@@ -186,14 +187,11 @@ public class RunCollector {
         runs.stream().map(r -> r.getMetadata().getUid()).collect(Collectors.toSet());
     int deleted = 0;
     List<Job> jobs =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inAnyNamespace()
-            .withLabel(AttemptJobs.LABEL_RUN)
-            .list(cached())
-            .getItems();
+        watched().isEmpty()
+            ? jobsIn(client.batch().v1().jobs().inAnyNamespace())
+            : watched().stream()
+                .flatMap(ns -> jobsIn(client.batch().v1().jobs().inNamespace(ns)).stream())
+                .toList();
     for (Job job : jobs) {
       String owner =
           job.getMetadata().getOwnerReferences().stream()
@@ -233,6 +231,45 @@ public class RunCollector {
             .withName(runName)
             .get();
     return run != null && ownerUid.equals(run.getMetadata().getUid());
+  }
+
+  private List<Job> jobsIn(
+      io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<
+              Job, io.fabric8.kubernetes.api.model.batch.v1.JobList, ?>
+          jobs) {
+    return jobs.withLabel(AttemptJobs.LABEL_RUN).list(cached()).getItems();
+  }
+
+  private List<QualificationRun> listRuns() {
+    if (watched().isEmpty()) {
+      return client.resources(QualificationRun.class).inAnyNamespace().list(cached()).getItems();
+    }
+    return watched().stream()
+        .flatMap(
+            ns ->
+                client
+                    .resources(QualificationRun.class)
+                    .inNamespace(ns)
+                    .list(cached())
+                    .getItems()
+                    .stream())
+        .toList();
+  }
+
+  /**
+   * The namespaces the controller watches, when limited (the operator then has Roles there only,
+   * and no right to list across the cluster); empty means all.
+   */
+  private List<String> watched() {
+    List<String> namespaces =
+        ConfigProvider.getConfig()
+            .getOptionalValues(
+                "quarkus.operator-sdk.controllers."
+                    + QualificationRunReconciler.NAME
+                    + ".namespaces",
+                String.class)
+            .orElse(List.of());
+    return namespaces.stream().anyMatch(n -> n.startsWith("JOSDK_")) ? List.of() : namespaces;
   }
 
   /** resourceVersion=0: served from the API server's watch cache, not etcd. */

@@ -27,7 +27,7 @@ public final class OperatorProcess implements AutoCloseable {
   private final int port;
   private final Path log;
 
-  private OperatorProcess(List<String> extraArgs) {
+  private OperatorProcess(Path kubeconfig, List<String> extraArgs) {
     Path jar = TestCluster.projectDir().resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: integration tests run after package");
@@ -42,7 +42,7 @@ public final class OperatorProcess implements AutoCloseable {
     cmd.add(jar.toString());
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("KUBECONFIG", TestCluster.get().kubeconfig().toString());
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
     try {
       process = pb.start();
     } catch (IOException e) {
@@ -52,7 +52,12 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** Starts the operator and waits until its readiness probe says so. */
   public static OperatorProcess start(String... systemProperties) {
-    OperatorProcess op = new OperatorProcess(List.of(systemProperties));
+    return startWith(TestCluster.get().kubeconfig(), systemProperties);
+  }
+
+  /** With another identity, e.g. a service account token bound to the Helm chart's RBAC. */
+  public static OperatorProcess startWith(Path kubeconfig, String... systemProperties) {
+    OperatorProcess op = new OperatorProcess(kubeconfig, List.of(systemProperties));
     op.awaitReady();
     return op;
   }
