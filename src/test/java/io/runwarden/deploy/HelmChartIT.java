@@ -94,6 +94,7 @@ class HelmChartIT {
                 .set("externalService.secretAccess", true)
                 .set("externalService.allowedHosts[0]", "llm.example.com")
                 .set("gc.dryRun", true)
+                .set("grafanaDashboard.enabled", true)
                 .set("logLevel", "DEBUG"));
     assertThat(objects)
         .filteredOn(o -> "Role".equals(o.getKind()))
@@ -105,6 +106,11 @@ class HelmChartIT {
                 "ClusterRole".equals(o.getKind())
                     && o.getMetadata().getName().equals("rw-runwarden"));
     assertThat(objects).anyMatch(o -> "Role".equals(o.getKind()) && yaml(o).contains("secrets"));
+    assertThat(objects)
+        .anyMatch(
+            o ->
+                "ConfigMap".equals(o.getKind())
+                    && yaml(o).contains("runwarden_enforcement_lateness_seconds"));
     assertThat(
             yaml(objects.stream().filter(o -> o instanceof Deployment).findFirst().orElseThrow()))
         .contains("QUARKUS_OPERATOR_SDK_CONTROLLERS_QUALIFICATIONRUN_NAMESPACES")

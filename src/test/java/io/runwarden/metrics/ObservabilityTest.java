@@ -73,6 +73,35 @@ class ObservabilityTest {
         .containsPattern("operator_sdk_.*reconcil");
   }
 
+  @Test
+  void everyMetricTheShippedDashboardQueriesIsOneTheOperatorDefines() throws Exception {
+    var dashboardNames =
+        metricNames(
+            java.nio.file.Files.readString(
+                TestCluster.projectDir()
+                    .resolve("deploy/helm/runwarden/dashboards/runwarden.json")),
+            "runwarden_[a-z_]+");
+    var defined = new java.util.TreeSet<String>();
+    try (var sources =
+        java.nio.file.Files.walk(TestCluster.projectDir().resolve("src/main/java"))) {
+      for (var file : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+        defined.addAll(metricNames(java.nio.file.Files.readString(file), "\"runwarden_[a-z_]+\""));
+      }
+    }
+    assertThat(dashboardNames).isNotEmpty();
+    assertThat(defined).containsAll(dashboardNames);
+  }
+
+  /** Metric names found by the pattern, without quotes and histogram suffixes. */
+  private static java.util.Set<String> metricNames(String text, String pattern) {
+    var names = new java.util.TreeSet<String>();
+    var m = java.util.regex.Pattern.compile(pattern).matcher(text);
+    while (m.find()) {
+      names.add(m.group().replace("\"", "").replaceAll("_(bucket|count|sum)$", ""));
+    }
+    return names;
+  }
+
   private HttpResponse<String> get(URL url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(10)).build(),
