@@ -580,7 +580,7 @@ public final class Lifecycle {
       switch (external.result()) {
         case Completed -> {
           externalRunning(false, asked);
-          succeedExternally(r, asked + ": no new attempt needed.");
+          succeed(r, Reasons.COMPLETED_EXTERNALLY, asked + ": no new attempt needed.");
           return false;
         }
         case Running -> {
@@ -630,17 +630,6 @@ public final class Lifecycle {
               message,
               generation,
               now));
-    }
-
-    private void succeedExternally(WorkerReport r, String message) {
-      markLastAttemptSucceeded(Reasons.COMPLETED_EXTERNALLY);
-      s.setPhase(Phase.Succeeded);
-      s.setReason(Reasons.COMPLETED_EXTERNALLY);
-      s.setCompletedAt(Times.format(now));
-      s.setNextRetryAt(null);
-      s.setMessage(message);
-      s.setEstimatedCompletionAt(null);
-      events.add(RunEvent.normal(Reasons.COMPLETED_EXTERNALLY, message));
     }
 
     private void pending() {
@@ -858,18 +847,23 @@ public final class Lifecycle {
     }
 
     private void succeed(WorkerReport r, String message) {
+      succeed(r, Reasons.SUCCEEDED, message);
+    }
+
+    /** From Retrying the attempt is already closed (as failed): its record is corrected. */
+    private void succeed(WorkerReport r, String reason, String message) {
       if (s.getPhase() != Phase.Retrying) {
-        closeAttempt(Outcome.Succeeded, Reasons.SUCCEEDED, r);
+        closeAttempt(Outcome.Succeeded, reason, r);
       } else {
-        markLastAttemptSucceeded(Reasons.SUCCEEDED);
+        markLastAttemptSucceeded(reason);
       }
       s.setPhase(Phase.Succeeded);
-      s.setReason(Reasons.SUCCEEDED);
+      s.setReason(reason);
       s.setCompletedAt(Times.format(now));
       s.setNextRetryAt(null);
       s.setMessage(message);
       s.setEstimatedCompletionAt(null);
-      events.add(RunEvent.normal(Reasons.SUCCEEDED, message));
+      events.add(RunEvent.normal(reason, message));
     }
 
     private void fail(String reason, String message) {
