@@ -138,9 +138,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       decision = managed.execute(run, decision, inputs, jobs, pods, now);
     }
 
-    if (statusWriter.changed(run, decision.status())) {
-      statusWriter.write(run, decision.status(), context);
-    }
+    statusWriter.writeIfChanged(run, decision.status(), context);
     metrics.decided(run, decision, clock.instant());
     // Events only after the status they describe is stored: a failed write is retried by JOSDK
     // and must not leave a duplicate event behind.

@@ -41,21 +41,26 @@ public class StatusWriter {
     this.fieldManager = config.fieldManager();
   }
 
-  public boolean changed(QualificationRun run, QualificationRunStatus next) {
+  /**
+   * Writes {@code next} unless it equals what is stored.
+   *
+   * @return whether a write happened
+   */
+  public boolean writeIfChanged(
+      QualificationRun run, QualificationRunStatus next, Context<QualificationRun> ctx) {
     QualificationRunStatus current = run.getStatus();
     JsonNode before = normalized(current == null ? new QualificationRunStatus() : current);
-    return !before.equals(normalized(next));
-  }
-
-  public void write(
-      QualificationRun run, QualificationRunStatus next, Context<QualificationRun> ctx) {
+    JsonNode after = normalized(next);
+    if (before.equals(after)) {
+      return false;
+    }
     QualificationRun apply = new QualificationRun();
     apply.setMetadata(
         new ObjectMetaBuilder()
             .withName(run.getMetadata().getName())
             .withNamespace(run.getMetadata().getNamespace())
             .build());
-    apply.setStatus(serialization.convertValue(normalized(next), QualificationRunStatus.class));
+    apply.setStatus(serialization.convertValue(after, QualificationRunStatus.class));
     QualificationRun written =
         client
             .resource(apply)
@@ -69,6 +74,7 @@ public class StatusWriter {
     ctx.eventSourceRetriever()
         .getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);
+    return true;
   }
 
   private JsonNode normalized(QualificationRunStatus status) {
