@@ -3,6 +3,7 @@ package io.runwarden.lifecycle;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.runwarden.api.v1alpha1.AttemptRecord;
+import io.runwarden.api.v1alpha1.HandledRequests;
 import io.runwarden.api.v1alpha1.Outcome;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.Progress;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The pure decision core: (run as observed, now) -> new status + events + next wake-up.
@@ -262,15 +264,16 @@ public final class Lifecycle {
 
     // --- manual requests (annotations), each handled exactly once ------------------------------
 
-    private io.runwarden.api.v1alpha1.HandledRequests requests() {
+    private HandledRequests requests() {
       if (s.getRequests() == null) {
-        s.setRequests(new io.runwarden.api.v1alpha1.HandledRequests());
+        s.setRequests(new HandledRequests());
       }
       return s.getRequests();
     }
 
     /** The annotation's value when it is a request not handled yet, else null. */
-    private String newRequest(String annotation, String handled) {
+    private String newRequest(String annotation, Function<HandledRequests, String> handledValue) {
+      String handled = s.getRequests() == null ? null : handledValue.apply(s.getRequests());
       String value = annotation(annotation);
       return value == null || value.isBlank() || value.equals(handled) ? null : value;
     }
@@ -280,8 +283,7 @@ public final class Lifecycle {
     }
 
     private boolean forceFailRequested() {
-      String value =
-          newRequest(FORCE_FAIL, s.getRequests() == null ? null : s.getRequests().getForceFail());
+      String value = newRequest(FORCE_FAIL, HandledRequests::getForceFail);
       if (value == null) {
         return false;
       }
@@ -292,8 +294,7 @@ public final class Lifecycle {
 
     /** Retry now: a stuck, retrying or running run starts its next attempt immediately. */
     private void retryNowRequested(Instant timeoutAt) {
-      String value =
-          newRequest(RETRY_NOW, s.getRequests() == null ? null : s.getRequests().getRetryNow());
+      String value = newRequest(RETRY_NOW, HandledRequests::getRetryNow);
       if (value == null) {
         return;
       }
@@ -326,14 +327,12 @@ public final class Lifecycle {
      * @return true when the run was reopened (it then goes through the usual rules)
      */
     private boolean reopenedByRequest() {
-      String fail =
-          newRequest(FORCE_FAIL, s.getRequests() == null ? null : s.getRequests().getForceFail());
+      String fail = newRequest(FORCE_FAIL, HandledRequests::getForceFail);
       if (fail != null) {
         requests().setForceFail(fail);
         refuse("Force-fail", "the run is already " + s.getPhase() + ".");
       }
-      String retry =
-          newRequest(RETRY_NOW, s.getRequests() == null ? null : s.getRequests().getRetryNow());
+      String retry = newRequest(RETRY_NOW, HandledRequests::getRetryNow);
       if (retry == null) {
         return false;
       }
