@@ -53,12 +53,7 @@ public final class FakeKubelet {
     status(
         pod,
         "Pending",
-        new ContainerStatusBuilder()
-            .withName(pod.getSpec().getContainers().get(0).getName())
-            .withImage(pod.getSpec().getContainers().get(0).getImage())
-            .withImageID("")
-            .withReady(false)
-            .withRestartCount(0)
+        containerStatus(pod, false)
             .withNewState()
             .withNewWaiting()
             .withReason(reason)
@@ -72,12 +67,7 @@ public final class FakeKubelet {
     status(
         pod,
         "Running",
-        new ContainerStatusBuilder()
-            .withName(pod.getSpec().getContainers().get(0).getName())
-            .withImage(pod.getSpec().getContainers().get(0).getImage())
-            .withImageID("")
-            .withReady(true)
-            .withRestartCount(0)
+        containerStatus(pod, true)
             .withNewState()
             .withNewRunning()
             .withStartedAt(Instant.now().toString())
@@ -90,12 +80,7 @@ public final class FakeKubelet {
     status(
         pod,
         exitCode == 0 ? "Succeeded" : "Failed",
-        new ContainerStatusBuilder()
-            .withName(pod.getSpec().getContainers().get(0).getName())
-            .withImage(pod.getSpec().getContainers().get(0).getImage())
-            .withImageID("")
-            .withReady(false)
-            .withRestartCount(0)
+        containerStatus(pod, false)
             .withNewState()
             .withNewTerminated()
             .withExitCode(exitCode)
@@ -138,6 +123,17 @@ public final class FakeKubelet {
               }
               return j;
             });
+  }
+
+  /** The first container's status, as the kubelet starts it; the state is set by the caller. */
+  private static ContainerStatusBuilder containerStatus(Pod pod, boolean ready) {
+    var container = pod.getSpec().getContainers().get(0);
+    return new ContainerStatusBuilder()
+        .withName(container.getName())
+        .withImage(container.getImage())
+        .withImageID("")
+        .withReady(ready)
+        .withRestartCount(0);
   }
 
   private void status(Pod pod, String phase, io.fabric8.kubernetes.api.model.ContainerStatus cs) {
