@@ -33,6 +33,7 @@ public class CoreProducers {
             d.backoffInitial(),
             d.backoffFactor(),
             d.backoffMax(),
-            config.historyLimit()));
+            config.historyLimit(),
+            config.progressRefresh()));
   }
 }

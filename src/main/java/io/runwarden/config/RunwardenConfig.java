@@ -16,6 +16,13 @@ public interface RunwardenConfig {
   @WithDefault("10")
   int historyLimit();
 
+  /**
+   * How stale status.progress (the PROGRESS column, ETA) may get. Progress reported more often is
+   * mirrored at most this often; transitions are written at once. Lower means more status writes.
+   */
+  @WithDefault("15s")
+  Duration progressRefresh();
+
   /** Field manager of the operator's server-side-apply status writes. */
   @WithDefault("runwarden")
   String fieldManager();

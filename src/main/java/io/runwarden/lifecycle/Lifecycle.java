@@ -1,7 +1,10 @@
 package io.runwarden.lifecycle;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.runwarden.api.v1alpha1.AttemptRecord;
 import io.runwarden.api.v1alpha1.HandledRequests;
 import io.runwarden.api.v1alpha1.Outcome;
@@ -219,6 +222,7 @@ public final class Lifecycle {
             run.getStatus(), List.of(), Optional.empty(), Optional.of(externalRequest), List.of());
       }
       refreshConditions();
+      deferProgressMirror();
       boolean terminal = s.getPhase() != null && s.getPhase().isTerminal();
       return new Decision(
           s,
@@ -226,6 +230,55 @@ public final class Lifecycle {
           terminal ? Optional.empty() : Optional.ofNullable(wakeAt),
           Optional.empty(),
           List.copyOf(enforced));
+    }
+
+    /**
+     * Progress alone is mirrored into the status at most once per {@code progressRefresh}: a worker
+     * reporting every few seconds would otherwise cost a status write per report (issue #8's budget
+     * is four writes per attempt). Nothing is lost meanwhile: the report itself holds the newest
+     * progress, checkpoint and service job id, every rule reads the report before judging (a
+     * NoProgress deadline sees unmirrored progress as fresh), and any transition writes everything
+     * at once. A deferred mirror wakes the run when it is due.
+     */
+    private void deferProgressMirror() {
+      QualificationRunStatus before = run.getStatus();
+      if (before == null
+          || !events.isEmpty()
+          || before.getPhase() != s.getPhase()
+          || before.getProgress() == null) {
+        return;
+      }
+      Instant mirrored = Times.parse(before.getProgress().getLastProgressAt());
+      if (mirrored == null) {
+        return;
+      }
+      Instant due = mirrored.plus(defaults.progressRefresh());
+      if (!now.isBefore(due)) {
+        return;
+      }
+      QualificationRunStatus held = COPIER.convertValue(s, QualificationRunStatus.class);
+      held.setProgress(before.getProgress());
+      held.setEstimatedCompletionAt(before.getEstimatedCompletionAt());
+      held.setCheckpoint(before.getCheckpoint());
+      held.setServiceJobId(before.getServiceJobId());
+      Condition risk = Conditions.find(before.getConditions(), ConditionTypes.AT_RISK);
+      Condition riskNow = Conditions.find(s.getConditions(), ConditionTypes.AT_RISK);
+      if (risk != null && riskNow != null && risk.getStatus().equals(riskNow.getStatus())) {
+        held.setConditions(s.getConditions().stream().map(c -> c == riskNow ? risk : c).toList());
+      }
+      JsonNode heldTree = COPIER.valueToTree(held);
+      JsonNode beforeTree = COPIER.valueToTree(before);
+      ((ObjectNode) beforeTree).remove("report");
+      ((ObjectNode) heldTree).remove("report");
+      if (heldTree.equals(beforeTree)) {
+        // Only the mirror changed: keep the stored status and come back when the mirror is due.
+        s.setProgress(held.getProgress());
+        s.setEstimatedCompletionAt(held.getEstimatedCompletionAt());
+        s.setCheckpoint(held.getCheckpoint());
+        s.setServiceJobId(held.getServiceJobId());
+        s.setConditions(held.getConditions());
+        wake(due);
+      }
     }
 
     // --- phases -------------------------------------------------------------------------------

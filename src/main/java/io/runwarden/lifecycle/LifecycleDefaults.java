@@ -10,6 +10,9 @@ import java.util.Optional;
  * @param attempt empty: no per-attempt limit by default
  * @param heartbeat empty: heartbeats are not required by default
  * @param progress empty: no NoProgress rule by default
+ * @param progressRefresh how stale status.progress may get: progress reported more often is written
+ *     at most this often (see Lifecycle), so a busy worker does not cost a status write per
+ *     heartbeat
  */
 public record LifecycleDefaults(
     Duration run,
@@ -21,7 +24,8 @@ public record LifecycleDefaults(
     Duration backoffInitial,
     double backoffFactor,
     Duration backoffMax,
-    int historyLimit) {
+    int historyLimit,
+    Duration progressRefresh) {
 
   /** The documented defaults; also what unit tests start from. */
   public static LifecycleDefaults standard() {
@@ -35,6 +39,7 @@ public record LifecycleDefaults(
         Duration.ofSeconds(10),
         2.0,
         Duration.ofMinutes(10),
-        10);
+        10,
+        Duration.ofSeconds(15));
   }
 }

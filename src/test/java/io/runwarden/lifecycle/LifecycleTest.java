@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.Outcome;
 import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.ResumePolicy;
 import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.api.v1alpha1.RetryReason;
@@ -210,7 +211,8 @@ class LifecycleTest {
                   s(10),
                   2,
                   m(1),
-                  10),
+                  10,
+                  s(15)),
               spec -> {});
       sim.decide();
       sim.at(s(5)).claim("w1").decide();
@@ -269,11 +271,58 @@ class LifecycleTest {
       RunSimulator sim = progressRun();
       sim.decide();
       sim.claim("w1").decide();
-      Decision d = sim.at(s(5)).heartbeat(5000L).decide();
+      Decision d = sim.at(s(20)).heartbeat(5000L).decide();
       assertThat(d.status().getProgress().getCompleted()).isEqualTo(100);
       sim.report().setCompleted(-3L);
-      d = sim.at(s(6)).decide();
+      d = sim.at(s(40)).decide();
       assertThat(d.status().getProgress().getCompleted()).isEqualTo(100);
+    }
+
+    @Test
+    void progressAloneIsMirroredAtMostOncePerRefreshInterval() {
+      RunSimulator sim = progressRun();
+      sim.decide();
+      sim.at(s(0)).claim("w1").decide();
+      QualificationRunStatus claimed = sim.status();
+      // 15 s refresh (LifecycleDefaults.standard): progress at 5 s leaves the status as stored...
+      Decision d = sim.at(s(5)).heartbeat(7L).decide();
+      assertThat(d.status().getProgress()).isEqualTo(claimed.getProgress());
+      assertThat(d.events()).isEmpty();
+      // ...and asks to be woken when the mirror is due, where it is written.
+      assertThat(d.wakeAt()).contains(T0.plus(s(15)));
+      d = sim.at(s(15)).decide();
+      assertThat(d.status().getProgress().getSummary()).isEqualTo("7/100");
+      assertThat(d.status().getProgress().getLastProgressAt())
+          .isEqualTo(Times.format(T0.plus(s(15))));
+    }
+
+    @Test
+    void aTransitionWritesTheNewestProgressAtOnce() {
+      RunSimulator sim = progressRun();
+      sim.decide();
+      sim.at(s(0)).claim("w1").decide();
+      sim.at(s(3)).heartbeat(40L).decide();
+      sim.report().setOutcome(Outcome.Succeeded);
+      sim.report().setCompleted(100L);
+      Decision d = sim.at(s(4)).decide();
+      assertThat(d.status().getPhase()).isEqualTo(Phase.Succeeded);
+      assertThat(d.status().getProgress().getSummary()).isEqualTo("100/100");
+    }
+
+    @Test
+    void progressNotYetMirroredStillCountsAgainstNoProgress() {
+      RunSimulator sim = progressRun();
+      sim.decide();
+      sim.at(s(0)).claim("w1").decide();
+      // Progress mirrored at 105 s; more progress at 110 s is held back until 120 s, and the
+      // 2 min NoProgress deadline (225 s) must not fire on the stale mirror.
+      for (int t = 15; t <= 105; t += 15) sim.at(s(t)).heartbeat((long) t / 15).decide();
+      sim.at(s(110)).heartbeat(50L).decide();
+      for (int t = 125; t <= 230; t += 15) {
+        assertThat(sim.at(s(t)).heartbeat(50L).decide().status().getPhase())
+            .as("at %d s", t)
+            .isEqualTo(Phase.Running);
+      }
     }
 
     @Test

@@ -26,6 +26,8 @@ public final class OperatorProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  private final long startedNanos = System.nanoTime();
+  private Duration readyAfter;
 
   private OperatorProcess(Path kubeconfig, List<String> extraArgs) {
     Path jar = TestCluster.projectDir().resolve("target/quarkus-app/quarkus-run.jar");
@@ -74,6 +76,18 @@ public final class OperatorProcess implements AutoCloseable {
         .ignoreExceptions()
         .failFast("operator exited, see " + log, () -> !process.isAlive())
         .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    if (readyAfter == null) {
+      readyAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+  }
+
+  /** From process start to the first ready answer (polled every 100 ms). */
+  public Duration readyAfter() {
+    return readyAfter;
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public int port() {

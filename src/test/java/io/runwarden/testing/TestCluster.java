@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,7 @@ public final class TestCluster {
 
   public static final String DEFAULT_VERSION = "1.20.2";
   private static TestCluster instance;
+  private static List<String> extraFlags = List.of();
 
   private final KubeAPIServer server;
   private final Path kubeconfig;
@@ -51,6 +53,7 @@ public final class TestCluster {
                 .withTestDir(dir)
                 .withApiServerVersion(version)
                 .withOfflineMode(cached)
+                .withApiServerFlags(extraFlags)
                 .build());
     server.start();
     try {
@@ -68,6 +71,18 @@ public final class TestCluster {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "test-cluster-stop"));
   }
 
+  /**
+   * Starts the cluster with extra kube-apiserver flags (the benchmark's audit log); must come
+   * before the first {@link #get()}.
+   */
+  public static synchronized TestCluster startWith(List<String> apiServerFlags) {
+    if (instance != null) {
+      throw new IllegalStateException("the test cluster is already running");
+    }
+    extraFlags = List.copyOf(apiServerFlags);
+    return get();
+  }
+
   public static synchronized TestCluster get() {
     if (instance == null) {
       instance = new TestCluster();
@@ -76,7 +91,10 @@ public final class TestCluster {
   }
 
   public Config config() {
-    return Config.fromKubeconfig(server.getKubeConfigYaml());
+    Config config = Config.fromKubeconfig(server.getKubeConfigYaml());
+    // Told apart from the operator's own client (Fabric8's default agent) in audit logs.
+    config.setUserAgent("runwarden-test-harness");
+    return config;
   }
 
   public Path kubeconfig() {

@@ -1,0 +1,91 @@
+package io.runwarden.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The API server's audit log, the one count of requests both systems cannot disagree with: each
+ * finished request, by client (user agent), verb and resource. The operator's own client would
+ * count the same requests, minus retries the server never answered.
+ */
+final class AuditLog {
+
+  static final String POLICY =
+      """
+      apiVersion: audit.k8s.io/v1
+      kind: Policy
+      omitStages: [RequestReceived, ResponseStarted]
+      rules:
+        - level: Metadata
+      """;
+
+  private AuditLog() {}
+
+  static List<String> apiServerFlags(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path policy = dir.resolve("audit-policy.yaml");
+      Files.writeString(policy, POLICY);
+      Path log = dir.resolve("audit.log");
+      Files.deleteIfExists(log);
+      return List.of(
+          "--audit-policy-file=" + policy,
+          "--audit-log-path=" + log,
+          "--audit-log-format=json",
+          "--audit-log-mode=batch",
+          "--audit-log-maxsize=0");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Requests whose user agent starts with {@code agentPrefix}: "verb resource[/sub]" -> count. */
+  static Map<String, Long> count(Path log, String agentPrefix) {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Long> counts = new TreeMap<>();
+    try (BufferedReader in = Files.newBufferedReader(log)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        JsonNode e = json.readTree(line);
+        if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
+        JsonNode ref = e.path("objectRef");
+        String resource = ref.path("resource").asText("-");
+        if (ref.hasNonNull("subresource")) resource += "/" + ref.path("subresource").asText();
+        String verb = e.path("verb").asText();
+        counts.merge(verb + " " + resource, 1L, Long::sum);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return counts;
+  }
+
+  /** Writes: create, update, patch, delete (events and leases are counted apart by callers). */
+  static long writes(Map<String, Long> counts, List<String> excludedResources) {
+    return counts.entrySet().stream()
+        .filter(
+            e -> {
+              String[] vr = e.getKey().split(" ");
+              return List.of("create", "update", "patch", "delete", "deletecollection")
+                      .contains(vr[0])
+                  && excludedResources.stream().noneMatch(x -> vr[1].startsWith(x));
+            })
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
+  static long verb(Map<String, Long> counts, String verb) {
+    return counts.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(verb + " "))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+}

@@ -1,0 +1,261 @@
+package io.runwarden.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.TestCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark of issue #8 (README, "Performance"): Runwarden and the Kubernetes Job controller
+ * enforcing deadlines for N objects on the same real API server, side by side.
+ *
+ * <pre>./mvnw -B -Pbench verify -Dbench.runs=1000</pre>
+ *
+ * Prints one markdown table and writes target/benchmark/result-N.json. Not part of the tests: it
+ * asserts nothing and measures everything.
+ */
+public final class Benchmark {
+
+  /** The operator's own requests, told apart in the audit log by its client's user agent. */
+  static final String OPERATOR_AGENT = "fabric8-kubernetes-client";
+
+  static final String BENCH_AGENT = "runwarden-bench";
+  static final String CONTROLLER_MANAGER_AGENT = "kube-controller-manager";
+
+  /**
+   * The chart's pod: memory limit 512Mi, and the image's -XX:MaxRAMPercentage=75 gives a 384 MB
+   * heap; with under 1792 MB the JVM's ergonomics pick the Serial collector.
+   */
+  static final List<String> PRODUCTION_JVM = List.of("-XX:+UseSerialGC", "-Xmx384m");
+
+  private Benchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = Integer.getInteger("bench.runs", 1000);
+    double rate = Double.parseDouble(System.getProperty("bench.rate", "200"));
+    boolean anchor = Boolean.parseBoolean(System.getProperty("bench.anchor", "true"));
+    int anchorJobs = Integer.getInteger("bench.anchorJobs", runs);
+    Duration cap = Duration.ofSeconds(Long.getLong("bench.capSeconds", 150));
+    Path out = TestCluster.projectDir().resolve("target/benchmark");
+    Files.createDirectories(out);
+
+    TestCluster cluster = TestCluster.startWith(AuditLog.apiServerFlags(out));
+    Config config = cluster.config();
+    config.setUserAgent(BENCH_AGENT);
+    config.setMaxConcurrentRequests(128);
+    config.setMaxConcurrentRequestsPerHost(64);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("date", Instant.now().toString());
+    result.put("runs", runs);
+    result.put("createsPerSecond", rate);
+    result.put("cores", Runtime.getRuntime().availableProcessors());
+    result.put("operatorJvm", String.join(" ", PRODUCTION_JVM));
+
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      result.put("runwarden", runwarden(client, cluster, out, runs, rate, cap));
+      if (anchor) {
+        result.put("jobController", jobController(client, cluster, out, anchorJobs, rate, cap));
+      }
+    }
+    Path audit = out.resolve("audit.log");
+    Map<String, Long> operatorRequests = AuditLog.count(audit, OPERATOR_AGENT);
+    Map<String, Long> kcmRequests = AuditLog.count(audit, CONTROLLER_MANAGER_AGENT);
+    requests(castMap(result.get("runwarden")), operatorRequests, runs, true);
+    if (anchor) requests(castMap(result.get("jobController")), kcmRequests, anchorJobs, false);
+
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    Path file = out.resolve("result-" + runs + ".json");
+    json.writeValue(file.toFile(), result);
+    String table = Report.markdown(result);
+    Files.writeString(out.resolve("result-" + runs + ".md"), table);
+    System.out.println();
+    System.out.println(table);
+    System.out.println("JSON: " + file);
+    System.exit(0);
+  }
+
+  private static Map<String, Object> runwarden(
+      KubernetesClient client, TestCluster cluster, Path out, int runs, double rate, Duration cap)
+      throws Exception {
+    String ns = newNamespace(client, "bench-runs");
+    List<String> args = new java.util.ArrayList<>(PRODUCTION_JVM);
+    String extra = System.getProperty("bench.operatorArgs", "").trim();
+    if (!extra.isEmpty()) args.addAll(List.of(extra.split("\\s+")));
+    String[] jvm = args.toArray(String[]::new);
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (OperatorProcess operator = OperatorProcess.start(jvm)) {
+      r.put("readySeconds", round(operator.readyAfter().toMillis() / 1000.0));
+      RunLoad load = new RunLoad(client, ns, runs, rate);
+      load.run(cap);
+      ProcStats proc = ProcStats.of(operator.pid());
+      String metrics = scrape(operator.port());
+      Files.writeString(out.resolve("operator-metrics-" + runs + ".txt"), metrics);
+      r.put("deadline", load.deadline.json());
+      r.put("heartbeatLost", load.heartbeatLost.json());
+      r.put("startTimeout", load.startTimeout.json());
+      r.put(
+          "operatorMeasuredLatenessP99BucketSeconds",
+          Prometheus.quantileBound(metrics, "runwarden_enforcement_lateness_seconds", 0.99));
+      r.put(
+          "operatorMeasuredLatenessMaxSeconds",
+          Prometheus.max(metrics, "runwarden_enforcement_lateness_seconds_max"));
+      r.put(
+          "operatorMeasuredEnforcements",
+          Prometheus.sum(metrics, "runwarden_enforcement_lateness_seconds_count"));
+      r.put("throughputPerMinute", perMinute(runs, load.firstCreate, load.lastTerminal()));
+      r.put("attempts", load.attempts());
+      r.put("outcomes", load.outcomes());
+      r.put("unexpectedOutcomes", load.unexpected());
+      r.put("workerPatches", load.workerPatches.get());
+      r.put("workerErrors", load.workerErrors.get());
+      r.put("cpuSeconds", round(proc.cpuSeconds()));
+      r.put("peakRssMb", round(proc.peakRssMb()));
+      r.put("reconciles", Prometheus.sum(metrics, Report.RECONCILES));
+      r.put(
+          "reconcileP99BucketSeconds",
+          Prometheus.quantileBound(metrics, Report.RECONCILE_TIMER, 0.99));
+      r.put("reconcileMaxSeconds", Prometheus.max(metrics, Report.RECONCILE_TIMER + "_max"));
+    }
+    return r;
+  }
+
+  private static Map<String, Object> jobController(
+      KubernetesClient client, TestCluster cluster, Path out, int jobs, double rate, Duration cap)
+      throws Exception {
+    Path binaries =
+        Path.of(
+            System.getenv()
+                .getOrDefault(
+                    "KUBE_API_TEST_DIR",
+                    Path.of(System.getProperty("user.home"), ".kubeapitest").toString()),
+            "k8s",
+            TestCluster.DEFAULT_VERSION + "-linux-amd64");
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (KubeControllerManager kcm =
+        new KubeControllerManager(
+            binaries, cluster.kubeconfig(), out.resolve("kube-controller-manager.log"))) {
+      // Ready when its Job controller has synced: a warm-up Job gets its startTime.
+      String warm = newNamespace(client, "bench-warmup");
+      Instant started = Instant.now();
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(warm)
+          .resource(
+              client
+                  .getKubernetesSerialization()
+                  .unmarshal(
+                      """
+                      apiVersion: batch/v1
+                      kind: Job
+                      metadata: {name: warmup}
+                      spec:
+                        template:
+                          spec:
+                            restartPolicy: Never
+                            automountServiceAccountToken: false
+                            containers: [{name: w, image: runwarden.invalid/never-runs:1}]
+                      """,
+                      Job.class))
+          .create();
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(warm)
+          .withName("warmup")
+          .waitUntilCondition(
+              j -> j != null && j.getStatus() != null && j.getStatus().getStartTime() != null,
+              2,
+              TimeUnit.MINUTES);
+      r.put("readySeconds", round(Duration.between(started, Instant.now()).toMillis() / 1000.0));
+      String ns = newNamespace(client, "bench-jobs");
+      JobLoad load = new JobLoad(client, ns, jobs, rate);
+      load.run(cap);
+      ProcStats proc = ProcStats.of(kcm.pid());
+      r.put("deadline", load.lateness.json());
+      r.put("throughputPerMinute", perMinute(jobs, load.firstCreate, load.lastEnforced()));
+      r.put("capSeconds", cap.toSeconds());
+      r.put("cpuSeconds", round(proc.cpuSeconds()));
+      r.put("peakRssMb", round(proc.peakRssMb()));
+    }
+    return r;
+  }
+
+  private static void requests(
+      Map<String, Object> r, Map<String, Long> counts, int objects, boolean operator) {
+    r.put("requests", counts);
+    Map<String, Double> perObject = new LinkedHashMap<>();
+    for (String verb : List.of("get", "list", "watch", "create", "update", "patch", "delete")) {
+      perObject.put(verb, round(AuditLog.verb(counts, verb) / (double) objects));
+    }
+    r.put("requestsPerObjectByVerb", perObject);
+    r.put("listRequests", AuditLog.verb(counts, "list"));
+    long writes = AuditLog.writes(counts, List.of("events", "leases"));
+    r.put("writes", writes);
+    if (operator) {
+      long attempts = ((Number) r.get("attempts")).longValue();
+      r.put("writesPerAttempt", round(writes / (double) Math.max(1, attempts)));
+    }
+  }
+
+  private static String newNamespace(KubernetesClient client, String prefix) {
+    String name = prefix + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    client
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build())
+        .create();
+    return name;
+  }
+
+  private static String scrape(int port) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static Object perMinute(int n, Instant first, Instant last) {
+    if (first == null || last == null) return "n/a";
+    return round(n / (Duration.between(first, last).toMillis() / 60_000.0));
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> castMap(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  static String fmt(Object v) {
+    if (v instanceof Double d) return String.format(Locale.ROOT, "%.3f", d);
+    return String.valueOf(v);
+  }
+}

@@ -1,0 +1,135 @@
+package io.runwarden.bench;
+
+import static io.runwarden.bench.Benchmark.castMap;
+import static io.runwarden.bench.Benchmark.fmt;
+
+import java.util.Map;
+
+/** The side-by-side markdown table, with the targets checked for Runwarden. */
+final class Report {
+
+  static final String RECONCILE_TIMER = "operator_sdk_controllers_execution_reconcile_seconds";
+  static final String RECONCILES = "operator_sdk_controllers_execution_reconcile_seconds_count";
+
+  private Report() {}
+
+  static String markdown(Map<String, Object> result) {
+    Map<String, Object> rw = castMap(result.get("runwarden"));
+    Map<String, Object> jc =
+        result.containsKey("jobController") ? castMap(result.get("jobController")) : Map.of();
+    int runs = ((Number) result.get("runs")).intValue();
+    StringBuilder md = new StringBuilder();
+    md.append("### Benchmark: ")
+        .append(runs)
+        .append(" objects, created at ")
+        .append(fmt(result.get("createsPerSecond")))
+        .append("/s, ")
+        .append(result.get("cores"))
+        .append(" cores, ")
+        .append(result.get("date"))
+        .append("\n\n");
+    md.append("| | Runwarden | Job controller (kube-controller-manager 1.20, defaults) |\n");
+    md.append("|---|---|---|\n");
+    row(
+        md,
+        "Deadline enforcement lateness p50 / p99 / max",
+        lat(rw.get("deadline")),
+        lat(jc.get("deadline")));
+    row(md, "Deadlines enforced / missed", counts(rw.get("deadline")), counts(jc.get("deadline")));
+    row(
+        md,
+        "Stuck (HeartbeatLost) lateness p50 / p99 / max",
+        lat(rw.get("heartbeatLost")),
+        "no such rule");
+    row(md, "StartTimeout lateness p50 / p99 / max", lat(rw.get("startTimeout")), "no such rule");
+    row(
+        md,
+        "Operator's own histogram: p99 bucket / max / count",
+        "≤ "
+            + fmt(rw.get("operatorMeasuredLatenessP99BucketSeconds"))
+            + " s / "
+            + fmt(rw.get("operatorMeasuredLatenessMaxSeconds"))
+            + " s / "
+            + fmt(rw.get("operatorMeasuredEnforcements")),
+        "-");
+    row(
+        md,
+        "Throughput, created to terminal (per minute)",
+        fmt(rw.get("throughputPerMinute")),
+        fmt(jc.get("throughputPerMinute")));
+    row(
+        md,
+        "API requests per object, by verb",
+        perVerb(rw.get("requestsPerObjectByVerb")),
+        perVerb(jc.get("requestsPerObjectByVerb")));
+    row(md, "List requests (total)", fmt(rw.get("listRequests")), fmt(jc.get("listRequests")));
+    row(
+        md,
+        "Writes per attempt (excl. events, leases)",
+        fmt(rw.get("writesPerAttempt"))
+            + " ("
+            + fmt(rw.get("writes"))
+            + " / "
+            + fmt(rw.get("attempts"))
+            + " attempts)",
+        "-");
+    row(md, "Reconciles (total)", fmt(rw.get("reconciles")), "-");
+    row(
+        md,
+        "Reconcile p99 bucket / max",
+        "≤ "
+            + fmt(rw.get("reconcileP99BucketSeconds"))
+            + " s / "
+            + fmt(rw.get("reconcileMaxSeconds"))
+            + " s",
+        "-");
+    row(md, "CPU seconds", fmt(rw.get("cpuSeconds")), fmt(jc.get("cpuSeconds")));
+    row(md, "Peak RSS (MB)", fmt(rw.get("peakRssMb")), fmt(jc.get("peakRssMb")));
+    row(md, "Ready after start (s)", fmt(rw.get("readySeconds")), fmt(jc.get("readySeconds")));
+    row(
+        md,
+        "Outcomes",
+        String.valueOf(rw.get("outcomes")),
+        "all Jobs fail by deadline (pods never run)");
+    row(
+        md,
+        "Unexpected outcomes / worker errors",
+        fmt(rw.get("unexpectedOutcomes")) + " / " + fmt(rw.get("workerErrors")),
+        "-");
+    return md.toString();
+  }
+
+  private static void row(StringBuilder md, String name, String a, String b) {
+    md.append("| ").append(name).append(" | ").append(a).append(" | ").append(b).append(" |\n");
+  }
+
+  private static String lat(Object o) {
+    if (o == null) return "-";
+    Map<String, Object> m = castMap(o);
+    return s(m.get("p50Seconds")) + " / " + s(m.get("p99Seconds")) + " / " + s(m.get("maxSeconds"));
+  }
+
+  private static String s(Object v) {
+    return v instanceof Number ? fmt(((Number) v).doubleValue()) + " s" : String.valueOf(v);
+  }
+
+  private static String counts(Object o) {
+    if (o == null) return "-";
+    Map<String, Object> m = castMap(o);
+    return m.get("enforced") + " / " + m.get("missed");
+  }
+
+  private static String perVerb(Object o) {
+    if (o == null) return "-";
+    StringBuilder b = new StringBuilder();
+    castMap(o)
+        .forEach(
+            (verb, v) -> {
+              if (((Number) v).doubleValue() > 0) {
+                if (b.length() > 0) b.append(", ");
+                b.append(verb).append(' ').append(fmt(v));
+              }
+            });
+    return b.toString();
+  }
+}

@@ -1,0 +1,403 @@
+package io.runwarden.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.runwarden.api.v1alpha1.AttemptRecord;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.lifecycle.Reasons;
+import io.runwarden.lifecycle.Times;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * N QualificationRuns with simulated workers, the way the README tells workers to report: JSON
+ * merge patches of status.report. Worker classes by index (i % 10):
+ *
+ * <ul>
+ *   <li>0-5 healthy: claim, one progress heartbeat, succeed after 3 s;
+ *   <li>6 stalls: attempt 1 claims, heartbeats once and goes silent (HeartbeatLost), attempt 2 is
+ *       healthy;
+ *   <li>7 never claims: StartTimeout on both attempts, then Failed;
+ *   <li>8 overruns: heartbeats with progress until the run's own 10 s deadline (DeadlineExceeded);
+ *   <li>9 healthy but slower: four heartbeats, succeeds after 6 s.
+ * </ul>
+ *
+ * Lateness is observed from a watch, the same way as for the Job controller: the moment the
+ * enforcing status arrives minus the instant its rule fired (timeoutAt; last heartbeat + heartbeat
+ * timeout; attempt start + start timeout).
+ */
+final class RunLoad {
+
+  static final Duration HEARTBEAT = Duration.ofSeconds(4);
+  static final Duration START = Duration.ofSeconds(5);
+
+  enum Kind {
+    HEALTHY,
+    STALLS,
+    NEVER_CLAIMS,
+    OVERRUNS,
+    SLOW;
+
+    static Kind of(int i) {
+      return switch (i % 10) {
+        case 6 -> STALLS;
+        case 7 -> NEVER_CLAIMS;
+        case 8 -> OVERRUNS;
+        case 9 -> SLOW;
+        default -> HEALTHY;
+      };
+    }
+
+    Phase expected() {
+      return this == NEVER_CLAIMS || this == OVERRUNS ? Phase.Failed : Phase.Succeeded;
+    }
+  }
+
+  /** What the benchmark saw of one run. Guarded by its own monitor. */
+  static final class Track {
+    final String name;
+    final Kind kind;
+    final Map<Integer, Instant> livenessSince = new HashMap<>();
+    final Map<Integer, Instant> lastHeartbeat = new HashMap<>();
+    final Set<Integer> acted = new HashSet<>();
+    final Set<Integer> recorded = new HashSet<>();
+    Instant created;
+    Instant terminalSeen;
+    Phase terminal;
+    String reason;
+    int attempts;
+
+    Track(String name, Kind kind) {
+      this.name = name;
+      this.kind = kind;
+    }
+  }
+
+  final Lateness deadline = new Lateness();
+  final Lateness heartbeatLost = new Lateness();
+  final Lateness startTimeout = new Lateness();
+  final Map<String, Track> tracks = new ConcurrentHashMap<>();
+  final AtomicLong workerPatches = new AtomicLong();
+  final AtomicLong workerErrors = new AtomicLong();
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final int n;
+  private final double createsPerSecond;
+  private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(8);
+  private SharedIndexInformer<QualificationRun> informer;
+  Instant firstCreate;
+  Instant lastCreate;
+
+  RunLoad(KubernetesClient client, String namespace, int n, double createsPerSecond) {
+    this.client = client;
+    this.namespace = namespace;
+    this.n = n;
+    this.createsPerSecond = createsPerSecond;
+  }
+
+  /** Creates the runs at the given rate and waits until all are terminal or the cap passes. */
+  void run(Duration cap) {
+    informer =
+        client
+            .resources(QualificationRun.class)
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(QualificationRun r) {
+                    observe(r);
+                  }
+
+                  @Override
+                  public void onUpdate(QualificationRun old, QualificationRun r) {
+                    observe(r);
+                  }
+
+                  @Override
+                  public void onDelete(QualificationRun r, boolean unknown) {}
+                });
+    ScheduledExecutorService creators = Executors.newScheduledThreadPool(8);
+    long start = System.nanoTime();
+    firstCreate = Instant.now();
+    for (int i = 0; i < n; i++) {
+      Kind kind = Kind.of(i);
+      String name = "run-" + i;
+      tracks.put(name, new Track(name, kind));
+      long due = start + (long) (i * 1e9 / createsPerSecond);
+      creators.schedule(() -> create(name, kind), due - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+    creators.shutdown();
+    awaitQuietly(creators, Duration.ofMinutes(30));
+    lastCreate = Instant.now();
+    Instant giveUp = lastCreate.plus(Duration.ofSeconds(30)).plus(cap);
+    while (Instant.now().isBefore(giveUp) && !allTerminal()) {
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+    workers.shutdownNow();
+    informer.close();
+    int stillOpen = (int) tracks.values().stream().filter(t -> t.terminalSeen == null).count();
+    // Missed: runs that should have been enforced and were not by the cap.
+    deadline.missed(
+        (int)
+            tracks.values().stream()
+                .filter(t -> t.kind == Kind.OVERRUNS && t.terminalSeen == null)
+                .count());
+    heartbeatLost.missed(
+        (int)
+            tracks.values().stream()
+                .filter(t -> t.kind == Kind.STALLS && !t.recorded.contains(1))
+                .count());
+    startTimeout.missed(
+        (int)
+            tracks.values().stream()
+                .filter(t -> t.kind == Kind.NEVER_CLAIMS)
+                .mapToLong(t -> 2 - t.recorded.size())
+                .sum());
+    if (stillOpen > 0) {
+      System.out.println("WARNING: " + stillOpen + " runs not terminal at the cap");
+    }
+  }
+
+  private boolean allTerminal() {
+    return tracks.size() == n && tracks.values().stream().allMatch(t -> t.terminalSeen != null);
+  }
+
+  private void create(String name, Kind kind) {
+    String yaml =
+        """
+        apiVersion: runwarden.io/v1alpha1
+        kind: QualificationRun
+        metadata:
+          name: %s
+          labels: {runwarden.io/bench: %s}
+        spec:
+          total: 100
+          timeouts: {run: %s, start: 5s, heartbeat: 4s}
+          retry: {maxRetries: 1, backoff: {initial: 1s}}
+          resume: FromCheckpoint
+        """
+            .formatted(
+                name,
+                kind.name().toLowerCase().replace('_', '-'),
+                kind == Kind.OVERRUNS ? "10s" : "40s");
+    try {
+      client
+          .resources(QualificationRun.class)
+          .inNamespace(namespace)
+          .resource(client.getKubernetesSerialization().unmarshal(yaml, QualificationRun.class))
+          .create();
+      Track t = tracks.get(name);
+      synchronized (t) {
+        t.created = Instant.now();
+      }
+    } catch (RuntimeException e) {
+      workerErrors.incrementAndGet();
+      System.out.println("create " + name + " failed: " + e.getMessage());
+    }
+  }
+
+  /** Informer thread: record what changed and schedule worker actions; never block here. */
+  private void observe(QualificationRun r) {
+    Instant now = Instant.now();
+    Track t = tracks.get(r.getMetadata().getName());
+    QualificationRunStatus s = r.getStatus();
+    if (t == null || s == null) return;
+    synchronized (t) {
+      Integer k = s.getAttempt();
+      Instant since = Times.parse(s.getLivenessSince());
+      if (k != null && since != null && (s.getPhase() == Phase.Pending)) {
+        t.livenessSince.putIfAbsent(k, since);
+        if (t.acted.add(k)) {
+          act(t, k);
+        }
+      }
+      if (s.getAttempts() != null) {
+        for (AttemptRecord a : s.getAttempts()) {
+          if (a.getAttempt() == null || !t.recorded.add(a.getAttempt())) continue;
+          int attempt = a.getAttempt();
+          if (Reasons.HEARTBEAT_LOST.equals(a.getReason())) {
+            Instant last = latest(t.livenessSince.get(attempt), t.lastHeartbeat.get(attempt));
+            if (last != null) heartbeatLost.add(seconds(last.plus(HEARTBEAT), now));
+          } else if (Reasons.START_TIMEOUT.equals(a.getReason())) {
+            Instant begun = t.livenessSince.get(attempt);
+            if (begun != null) startTimeout.add(seconds(begun.plus(START), now));
+          }
+        }
+      }
+      if (t.terminalSeen == null
+          && (s.getPhase() == Phase.Succeeded || s.getPhase() == Phase.Failed)) {
+        t.terminalSeen = now;
+        t.terminal = s.getPhase();
+        t.reason = s.getReason();
+        t.attempts = k == null ? 0 : k;
+        if (Reasons.DEADLINE_EXCEEDED.equals(s.getReason())) {
+          deadline.add(seconds(Times.parse(s.getTimeoutAt()), now));
+        }
+      }
+    }
+  }
+
+  private void act(Track t, int attempt) {
+    switch (t.kind) {
+      case HEALTHY -> healthy(t, attempt, 1, 1500);
+      case SLOW -> healthy(t, attempt, 4, 1500);
+      case STALLS -> {
+        if (attempt == 1) {
+          later(300, () -> claim(t, attempt));
+          later(1000, () -> heartbeat(t, attempt, 30L, "item=30", false));
+        } else {
+          healthy(t, attempt, 1, 1500);
+        }
+      }
+      case OVERRUNS -> {
+        later(300, () -> claim(t, attempt));
+        overrun(t, attempt, 1);
+      }
+      case NEVER_CLAIMS -> {}
+    }
+  }
+
+  private void healthy(Track t, int attempt, int heartbeats, long every) {
+    later(300, () -> claim(t, attempt));
+    for (int h = 1; h <= heartbeats; h++) {
+      long completed = 100L * h / (heartbeats + 1);
+      later(300 + h * every, () -> heartbeat(t, attempt, completed, "item=" + completed, false));
+    }
+    later(300 + (heartbeats + 1) * every, () -> heartbeat(t, attempt, 100L, null, true));
+  }
+
+  private void overrun(Track t, int attempt, int beat) {
+    later(
+        300 + 1500L * beat,
+        () -> {
+          synchronized (t) {
+            if (t.terminalSeen != null) return;
+          }
+          heartbeat(t, attempt, Math.min(99L, beat * 5L), null, false);
+          overrun(t, attempt, beat + 1);
+        });
+  }
+
+  private void later(long millis, Runnable action) {
+    if (!workers.isShutdown()) {
+      workers.schedule(action, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void claim(Track t, int attempt) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("attempt", attempt);
+    report.put("worker", "bench-" + t.name);
+    report(t, attempt, report);
+  }
+
+  private void heartbeat(Track t, int attempt, Long completed, String checkpoint, boolean done) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("attempt", attempt);
+    if (completed != null) report.put("completed", completed);
+    if (checkpoint != null) report.put("checkpoint", checkpoint);
+    if (done) report.put("outcome", "Succeeded");
+    report(t, attempt, report);
+  }
+
+  /**
+   * One JSON merge patch of status.report, sent asynchronously straight through the client's HTTP
+   * stack: Fabric8's patch DSL reads the object first, which would double the workers' load.
+   */
+  private void report(Track t, int attempt, Map<String, Object> report) {
+    Instant now = Instant.now();
+    report.put("heartbeatAt", Times.format(now));
+    String url =
+        client.getMasterUrl()
+            + "apis/runwarden.io/v1alpha1/namespaces/"
+            + namespace
+            + "/qualificationruns/"
+            + t.name
+            + "/status";
+    HttpClient http = client.getHttpClient();
+    HttpRequest request =
+        http.newHttpRequestBuilder()
+            .uri(url)
+            .method(
+                "PATCH",
+                "application/merge-patch+json",
+                client
+                    .getKubernetesSerialization()
+                    .asJson(Map.of("status", Map.of("report", report))))
+            .build();
+    http.sendAsync(request, String.class)
+        .whenComplete(
+            (response, error) -> {
+              if (error != null || !response.isSuccessful()) {
+                workerErrors.incrementAndGet();
+                return;
+              }
+              workerPatches.incrementAndGet();
+              synchronized (t) {
+                t.lastHeartbeat.put(attempt, now.truncatedTo(ChronoUnit.MILLIS));
+              }
+            });
+  }
+
+  Map<Kind, Map<String, Integer>> outcomes() {
+    Map<Kind, Map<String, Integer>> out = new EnumMap<>(Kind.class);
+    for (Track t : tracks.values()) {
+      String key = t.terminal == null ? "not terminal" : t.terminal + "/" + t.reason;
+      out.computeIfAbsent(t.kind, k -> new java.util.TreeMap<>()).merge(key, 1, Integer::sum);
+    }
+    return out;
+  }
+
+  long unexpected() {
+    return tracks.values().stream().filter(t -> t.terminal != t.kind.expected()).count();
+  }
+
+  long attempts() {
+    return tracks.values().stream().mapToLong(t -> t.attempts).sum();
+  }
+
+  Instant lastTerminal() {
+    return tracks.values().stream()
+        .map(t -> t.terminalSeen)
+        .filter(java.util.Objects::nonNull)
+        .max(Instant::compareTo)
+        .orElse(null);
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    if (a == null) return b;
+    if (b == null) return a;
+    return a.isAfter(b) ? a : b;
+  }
+
+  static double seconds(Instant fired, Instant seen) {
+    return Duration.between(fired, seen).toNanos() / 1e9;
+  }
+
+  static void awaitQuietly(ScheduledExecutorService pool, Duration max) {
+    try {
+      pool.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
