@@ -33,7 +33,7 @@ public class LeaderElection {
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-        null,
+        le.identity().orElse(null),
         new LeaderCallbacks(() -> {}, this::stoppedLeading, leader -> {}),
         false);
   }

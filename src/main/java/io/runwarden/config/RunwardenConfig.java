@@ -37,6 +37,12 @@ public interface RunwardenConfig {
     @WithDefault("runwarden-operator")
     String leaseName();
 
+    /**
+     * This replica's name in the Lease; default: the HOSTNAME environment variable (the pod name in
+     * Kubernetes), else a random id. Two replicas must never share it.
+     */
+    Optional<String> identity();
+
     /** Namespace of the Lease; default: the namespace of the operator's kubeconfig context. */
     Optional<String> leaseNamespace();
   }

@@ -9,15 +9,19 @@ import io.runwarden.api.v1alpha1.AttemptRecord;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.lifecycle.DurationParser;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.lifecycle.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,12 +48,26 @@ import java.util.concurrent.locks.LockSupport;
  * enforcing status arrives minus the instant its rule fired (timeoutAt; last heartbeat + heartbeat
  * timeout; attempt start + start timeout).
  */
-final class RunLoad {
+public final class RunLoad {
 
-  static final Duration HEARTBEAT = Duration.ofSeconds(4);
-  static final Duration START = Duration.ofSeconds(5);
+  /**
+   * The limits every run gets. The benchmark's are tight (4 s heartbeat) to enforce a lot in a
+   * short time; the reliability suite's are loose so that a loaded 2-core machine delaying a
+   * healthy worker's patch by seconds never looks like a lost worker.
+   */
+  public record Shape(Duration heartbeat, Duration start, Duration run, Duration overrunRun) {
+    public static final Shape BENCHMARK =
+        new Shape(
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(40),
+            Duration.ofSeconds(10));
+  }
 
-  enum Kind {
+  /** One enforcement seen: which rule, when it fired by its own definition, when it was seen. */
+  public record Enforced(String run, String rule, int attempt, Instant fired, Instant seen) {}
+
+  public enum Kind {
     HEALTHY,
     STALLS,
     NEVER_CLAIMS,
@@ -66,24 +84,27 @@ final class RunLoad {
       };
     }
 
-    Phase expected() {
+    public Phase expected() {
       return this == NEVER_CLAIMS || this == OVERRUNS ? Phase.Failed : Phase.Succeeded;
     }
   }
 
   /** What the benchmark saw of one run. Guarded by its own monitor. */
-  static final class Track {
-    final String name;
-    final Kind kind;
+  public static final class Track {
+    public final String name;
+    public final Kind kind;
     final Map<Integer, Instant> livenessSince = new HashMap<>();
     final Map<Integer, Instant> lastHeartbeat = new HashMap<>();
     final Set<Integer> acted = new HashSet<>();
     final Set<Integer> recorded = new HashSet<>();
     Instant created;
-    Instant terminalSeen;
-    Phase terminal;
-    String reason;
-    int attempts;
+    public Instant terminalSeen;
+    public Phase terminal;
+    public String reason;
+    public int attempts;
+
+    /** Attempt numbers in the order the watch saw them become current. */
+    public final List<Integer> attemptsSeen = new ArrayList<>();
 
     Track(String name, Kind kind) {
       this.name = name;
@@ -91,10 +112,11 @@ final class RunLoad {
     }
   }
 
+  public final List<Enforced> enforcements = Collections.synchronizedList(new ArrayList<>());
   final Lateness deadline = new Lateness();
   final Lateness heartbeatLost = new Lateness();
   final Lateness startTimeout = new Lateness();
-  final Map<String, Track> tracks = new ConcurrentHashMap<>();
+  public final Map<String, Track> tracks = new ConcurrentHashMap<>();
   final AtomicLong workerPatches = new AtomicLong();
   final AtomicLong workerErrors = new AtomicLong();
 
@@ -102,20 +124,27 @@ final class RunLoad {
   private final String namespace;
   private final int n;
   private final double createsPerSecond;
+  private final Shape shape;
   private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(8);
   private SharedIndexInformer<QualificationRun> informer;
   Instant firstCreate;
   Instant lastCreate;
 
-  RunLoad(KubernetesClient client, String namespace, int n, double createsPerSecond) {
+  public RunLoad(KubernetesClient client, String namespace, int n, double createsPerSecond) {
+    this(client, namespace, n, createsPerSecond, Shape.BENCHMARK);
+  }
+
+  public RunLoad(
+      KubernetesClient client, String namespace, int n, double createsPerSecond, Shape shape) {
     this.client = client;
     this.namespace = namespace;
     this.n = n;
     this.createsPerSecond = createsPerSecond;
+    this.shape = shape;
   }
 
   /** Creates the runs at the given rate and waits until all are terminal or the cap passes. */
-  void run(Duration cap) {
+  public void run(Duration cap) {
     informer =
         client
             .resources(QualificationRun.class)
@@ -143,12 +172,23 @@ final class RunLoad {
       String name = "run-" + i;
       tracks.put(name, new Track(name, kind));
       long due = start + (long) (i * 1e9 / createsPerSecond);
-      creators.schedule(() -> create(name, kind), due - System.nanoTime(), TimeUnit.NANOSECONDS);
+      creators.schedule(
+          () -> {
+            try {
+              create(name, kind);
+            } catch (RuntimeException | Error e) {
+              // A scheduled task's exception would vanish into its future: count and show it.
+              workerErrors.incrementAndGet();
+              System.out.println("create " + name + " failed: " + e);
+            }
+          },
+          due - System.nanoTime(),
+          TimeUnit.NANOSECONDS);
     }
     creators.shutdown();
     awaitQuietly(creators, Duration.ofMinutes(30));
     lastCreate = Instant.now();
-    Instant giveUp = lastCreate.plus(Duration.ofSeconds(30)).plus(cap);
+    Instant giveUp = lastCreate.plus(shape.run()).plus(cap);
     while (Instant.now().isBefore(giveUp) && !allTerminal()) {
       LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
     }
@@ -191,14 +231,16 @@ final class RunLoad {
           labels: {runwarden.io/bench: %s}
         spec:
           total: 100
-          timeouts: {run: %s, start: 5s, heartbeat: 4s}
+          timeouts: {run: %s, start: %s, heartbeat: %s}
           retry: {maxRetries: 1, backoff: {initial: 1s}}
           resume: FromCheckpoint
         """
             .formatted(
                 name,
                 kind.name().toLowerCase().replace('_', '-'),
-                kind == Kind.OVERRUNS ? "10s" : "40s");
+                DurationParser.format(kind == Kind.OVERRUNS ? shape.overrunRun() : shape.run()),
+                DurationParser.format(shape.start()),
+                DurationParser.format(shape.heartbeat()));
     try {
       client
           .resources(QualificationRun.class)
@@ -209,9 +251,9 @@ final class RunLoad {
       synchronized (t) {
         t.created = Instant.now();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       workerErrors.incrementAndGet();
-      System.out.println("create " + name + " failed: " + e.getMessage());
+      System.out.println("create " + name + " failed: " + e);
     }
   }
 
@@ -224,6 +266,11 @@ final class RunLoad {
     synchronized (t) {
       Integer k = s.getAttempt();
       Instant since = Times.parse(s.getLivenessSince());
+      if (k != null
+          && (t.attemptsSeen.isEmpty()
+              || t.attemptsSeen.get(t.attemptsSeen.size() - 1) != k.intValue())) {
+        t.attemptsSeen.add(k);
+      }
       if (k != null && since != null && (s.getPhase() == Phase.Pending)) {
         t.livenessSince.putIfAbsent(k, since);
         if (t.acted.add(k)) {
@@ -236,10 +283,18 @@ final class RunLoad {
           int attempt = a.getAttempt();
           if (Reasons.HEARTBEAT_LOST.equals(a.getReason())) {
             Instant last = latest(t.livenessSince.get(attempt), t.lastHeartbeat.get(attempt));
-            if (last != null) heartbeatLost.add(seconds(last.plus(HEARTBEAT), now));
+            if (last != null) {
+              heartbeatLost.add(seconds(last.plus(shape.heartbeat()), now));
+              enforcements.add(
+                  new Enforced(t.name, a.getReason(), attempt, last.plus(shape.heartbeat()), now));
+            }
           } else if (Reasons.START_TIMEOUT.equals(a.getReason())) {
             Instant begun = t.livenessSince.get(attempt);
-            if (begun != null) startTimeout.add(seconds(begun.plus(START), now));
+            if (begun != null) {
+              startTimeout.add(seconds(begun.plus(shape.start()), now));
+              enforcements.add(
+                  new Enforced(t.name, a.getReason(), attempt, begun.plus(shape.start()), now));
+            }
           }
         }
       }
@@ -251,6 +306,8 @@ final class RunLoad {
         t.attempts = k == null ? 0 : k;
         if (Reasons.DEADLINE_EXCEEDED.equals(s.getReason())) {
           deadline.add(seconds(Times.parse(s.getTimeoutAt()), now));
+          enforcements.add(
+              new Enforced(t.name, s.getReason(), t.attempts, Times.parse(s.getTimeoutAt()), now));
         }
       }
     }
@@ -367,7 +424,7 @@ final class RunLoad {
     return out;
   }
 
-  long unexpected() {
+  public long unexpected() {
     return tracks.values().stream().filter(t -> t.terminal != t.kind.expected()).count();
   }
 

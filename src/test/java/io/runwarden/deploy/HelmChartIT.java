@@ -12,14 +12,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.AttemptJobSpec;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
@@ -131,25 +130,7 @@ class HelmChartIT {
   @Test
   void theOperatorRunsRunsToCompletionWithOnlyTheChartsRbac() throws Exception {
     String ns = namespace("rw-rbac");
-    List<HasMetadata> rbac =
-        render(ns, new Helm(CHART).template().withName("rw").withNamespace(ns)).stream()
-            .filter(o -> RBAC_KINDS.contains(o.getKind()))
-            .toList();
-    rbac.forEach(o -> client.resource(o).serverSideApply());
-    String token =
-        client
-            .serviceAccounts()
-            .inNamespace(ns)
-            .withName("rw-runwarden")
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    Path kubeconfig = tokenKubeconfig(token, ns);
+    Path kubeconfig = ChartRbac.install("rw", ns);
 
     String work = namespace("rw-work");
     try (OperatorProcess operator =
@@ -216,32 +197,6 @@ class HelmChartIT {
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
     return name;
-  }
-
-  private Path tokenKubeconfig(String token, String ns) throws Exception {
-    Config admin = TestCluster.get().config();
-    String yaml =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: test
-          cluster:
-            server: %s
-            certificate-authority: %s
-        users:
-        - name: runwarden
-          user:
-            token: %s
-        contexts:
-        - name: runwarden
-          context: {cluster: test, user: runwarden, namespace: %s}
-        current-context: runwarden
-        """
-            .formatted(admin.getMasterUrl(), admin.getCaCertFile(), token, ns);
-    Path file = TestCluster.projectDir().resolve("target/test-cluster/runwarden-sa.kubeconfig");
-    Files.writeString(file, yaml);
-    return file;
   }
 
   private QualificationRun run(String name, String ns) {

@@ -1,0 +1,131 @@
+package io.runwarden.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.testing.ChartRbac;
+import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.TestCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #9: two replicas with leader election under the chart's RBAC. Only the leader reconciles;
+ * when it is killed (SIGKILL, so it cannot hand the lease over) the standby takes over within the
+ * lease duration and carries on.
+ */
+class LeaderFailoverIT {
+
+  /** JOSDK's defaults, which the operator uses: lease 15 s, retry every 2 s. */
+  static final Duration LEASE = Duration.ofSeconds(15);
+
+  static final Duration RETRY = Duration.ofSeconds(2);
+
+  private final KubernetesClient client = TestCluster.get().client();
+
+  @Test
+  void theStandbyTakesOverWithinTheLeaseAndNeverReconcilesBeforeThen() throws Exception {
+    String opNs = TestCluster.get().newNamespace("ha-op");
+    Path kubeconfig = ChartRbac.install("ha", opNs);
+    String ns = TestCluster.get().newNamespace("ha");
+    OperatorProcess a = OperatorProcess.startWith(kubeconfig, props(opNs, "ha-a"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> "ha-a".equals(holder(opNs)));
+    try (OperatorProcess b = OperatorProcess.startWith(kubeconfig, props(opNs, "ha-b"))) {
+      create(ns, "before");
+      await().atMost(Duration.ofSeconds(30)).until(() -> phase(ns, "before") == Phase.Pending);
+      assertThat(reconciles(a)).isPositive();
+      assertThat(reconciles(b))
+          .as("the standby reconciles nothing while the leader lives")
+          .isZero();
+
+      Instant killed = Instant.now();
+      a.kill();
+      create(ns, "after");
+      await()
+          .atMost(LEASE.plus(RETRY).plus(Duration.ofSeconds(10)))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> "ha-b".equals(holder(opNs)));
+      Duration takeover = Duration.between(killed, Instant.now());
+      await().atMost(Duration.ofSeconds(15)).until(() -> phase(ns, "after") == Phase.Pending);
+      Duration serving = Duration.between(killed, Instant.now());
+      String text =
+          String.format(
+              java.util.Locale.ROOT,
+              "failover: lease taken over %.1f s after SIGKILL of the leader, first run accepted"
+                  + " by the new leader after %.1f s (lease %d s)%n",
+              takeover.toMillis() / 1000.0,
+              serving.toMillis() / 1000.0,
+              LEASE.toSeconds());
+      System.out.print(text);
+      Path out = TestCluster.projectDir().resolve("target/reliability");
+      Files.createDirectories(out);
+      Files.writeString(out.resolve("failover.txt"), text);
+
+      assertThat(takeover).isLessThanOrEqualTo(LEASE.plus(RETRY).plus(Duration.ofSeconds(2)));
+      assertThat(reconciles(b)).isPositive();
+      assertThat(phase(ns, "before"))
+          .as("the run the old leader accepted is carried on, not restarted")
+          .isEqualTo(Phase.Pending);
+    } finally {
+      a.close();
+    }
+  }
+
+  private static String[] props(String opNs, String identity) {
+    return new String[] {
+      "-Drunwarden.leader-election.enabled=true",
+      "-Drunwarden.leader-election.lease-namespace=" + opNs,
+      "-Drunwarden.leader-election.identity=" + identity
+    };
+  }
+
+  private String holder(String opNs) {
+    Lease lease = client.leases().inNamespace(opNs).withName("runwarden-operator").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  /** Reconciles this replica has run, from its own Prometheus endpoint. */
+  private static double reconciles(OperatorProcess op) throws Exception {
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + op.port() + "/q/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return body.lines()
+        .filter(l -> l.startsWith("operator_sdk_controllers_execution_reconcile_seconds_count"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private void create(String ns, String name) {
+    QualificationRun run = new QualificationRun();
+    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+    QualificationRunSpec spec = new QualificationRunSpec();
+    spec.setTimeouts(new Timeouts());
+    spec.getTimeouts().setStart("10m");
+    run.setSpec(spec);
+    client.resource(run).create();
+  }
+
+  private Phase phase(String ns, String name) {
+    QualificationRun r =
+        client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
+    return r == null || r.getStatus() == null ? null : r.getStatus().getPhase();
+  }
+}

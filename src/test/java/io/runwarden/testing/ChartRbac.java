@@ -1,0 +1,90 @@
+package io.runwarden.testing;
+
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The Helm chart's service account and RBAC, rendered by a real Helm and applied to the test
+ * cluster, plus a kubeconfig holding a token of that service account: an operator started with it
+ * can do exactly what the chart grants and nothing more (the API server enforces RBAC).
+ */
+public final class ChartRbac {
+
+  public static final Path CHART = TestCluster.projectDir().resolve("deploy/helm/runwarden");
+  static final Set<String> RBAC_KINDS =
+      Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+
+  private ChartRbac() {}
+
+  /** Installs release {@code release}'s RBAC into {@code ns}; returns the token kubeconfig. */
+  public static Path install(String release, String ns) {
+    KubernetesClient client = TestCluster.get().client();
+    String yaml = new Helm(CHART).template().withName(release).withNamespace(ns).call();
+    List<HasMetadata> rbac =
+        client
+            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+            .items()
+            .stream()
+            .filter(o -> RBAC_KINDS.contains(o.getKind()))
+            .toList();
+    rbac.forEach(o -> client.resource(o).serverSideApply());
+    String token =
+        client
+            .serviceAccounts()
+            .inNamespace(ns)
+            .withName(release + "-runwarden")
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    return kubeconfig(token, ns, release);
+  }
+
+  private static Path kubeconfig(String token, String ns, String release) {
+    Config admin = TestCluster.get().config();
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: test
+          cluster:
+            server: %s
+            certificate-authority: %s
+        users:
+        - name: runwarden
+          user:
+            token: %s
+        contexts:
+        - name: runwarden
+          context: {cluster: test, user: runwarden, namespace: %s}
+        current-context: runwarden
+        """
+            .formatted(admin.getMasterUrl(), admin.getCaCertFile(), token, ns);
+    Path file =
+        TestCluster.projectDir()
+            .resolve("target/test-cluster/" + release + "-" + ns + "-sa.kubeconfig");
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+}
