@@ -115,6 +115,55 @@ public final class TestCluster {
     return name;
   }
 
+  /**
+   * Stops kube-apiserver, keeps it down for {@code down}, then starts it again with the same
+   * command line (same port, certificates and etcd): what a control-plane upgrade or crash does to
+   * an operator. etcd keeps running with its data.
+   */
+  public synchronized void restartApiServer(Duration down) {
+    try {
+      Object managed = field(server, "kubeApiServerProcess");
+      // kube-api-test treats an API server that exits as fatal and tears etcd down with its data;
+      // marking it stopped keeps etcd (and the data) alive.
+      setField(managed, "stopped", true);
+      Process old = (Process) field(managed, "apiServerProcess");
+      List<String> command =
+          List.of(
+              Files.readString(Path.of("/proc", Long.toString(old.pid()), "cmdline")).split("\0"));
+      old.destroy();
+      old.waitFor();
+      java.util.concurrent.locks.LockSupport.parkNanos(down.toNanos());
+      Path log = projectDir().resolve("target/test-cluster/kube-apiserver-restarted.log");
+      Process restarted =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      // kube-api-test no longer owns this process (it still counts its own as stopped, which also
+      // keeps the old process's exit from tearing etcd down later): stop it with the JVM.
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(restarted::destroyForcibly, "kube-apiserver-stop"));
+    } catch (ReflectiveOperationException | IOException e) {
+      throw new IllegalStateException("cannot restart kube-apiserver", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Object field(Object target, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = target.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(target);
+  }
+
+  private static void setField(Object target, String name, Object value)
+      throws ReflectiveOperationException {
+    java.lang.reflect.Field f = target.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    f.set(target, value);
+  }
+
   public static Path projectDir() {
     return Path.of(System.getProperty("test.project.dir", ".")).toAbsolutePath();
   }
