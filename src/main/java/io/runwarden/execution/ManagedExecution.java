@@ -103,6 +103,10 @@ public class ManagedExecution {
    */
   private static String jobName(
       QualificationRun run, QualificationRunStatus next, Map<Integer, ObservedAttempt> observed) {
+    if (next.getAttempt() == null) {
+      // Failed before any attempt began (InvalidSpec at the first reconcile): no Job to name.
+      return null;
+    }
     ObservedAttempt o = observed.get(next.getAttempt());
     if (o != null && o.job() != null) {
       return o.job().getMetadata().getName();

@@ -861,7 +861,7 @@ public final class Lifecycle {
       if (!policy.retryOn().contains(kind) || !workerRetryable) {
         String why =
             workerRetryable
-                ? reason + " is not in spec.retry.on"
+                ? reason + " is not in spec.retry.reasons"
                 : "the worker marked the failure retryable=false";
         fail(Reasons.NON_RETRYABLE, cause + " Not retried: " + why + ".");
         return;

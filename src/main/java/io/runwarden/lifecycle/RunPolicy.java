@@ -63,9 +63,9 @@ public record RunPolicy(
         "retry.backoff.max",
         "must not be shorter than spec.retry.backoff.initial");
     Set<RetryReason> on =
-        r.getOn() == null || r.getOn().isEmpty()
+        r.getReasons() == null || r.getReasons().isEmpty()
             ? EnumSet.allOf(RetryReason.class)
-            : EnumSet.copyOf(r.getOn().stream().map(requireKnown()).toList());
+            : EnumSet.copyOf(r.getReasons().stream().map(requireKnown()).toList());
     check(s.getTotal() == null || s.getTotal() >= 0, "total", "must not be negative");
     if (s.getJob() != null) {
       var template = s.getJob().getTemplate();
@@ -139,7 +139,9 @@ public record RunPolicy(
       // Jackson maps an unknown enum constant to null only when told to; the schema refuses
       // it anyway. A null here means a list entry was explicitly null.
       check(
-          reason != null, "retry.on", "entries must be one of " + EnumSet.allOf(RetryReason.class));
+          reason != null,
+          "retry.reasons",
+          "entries must be one of " + EnumSet.allOf(RetryReason.class));
       return reason;
     };
   }

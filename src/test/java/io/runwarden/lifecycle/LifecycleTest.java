@@ -386,11 +386,11 @@ class LifecycleTest {
     @Test
     void reasonsLeftOutOfRetryOnAreNotRetried() {
       RunSimulator sim = standardRun();
-      sim.run.getSpec().getRetry().setOn(List.of(RetryReason.HeartbeatLost));
+      sim.run.getSpec().getRetry().setReasons(List.of(RetryReason.HeartbeatLost));
       sim.decide();
       Decision d = sim.at(m(1)).decide();
       assertThat(d.status().getReason()).isEqualTo(Reasons.NON_RETRYABLE);
-      assertThat(d.status().getMessage()).contains("StartTimeout is not in spec.retry.on");
+      assertThat(d.status().getMessage()).contains("StartTimeout is not in spec.retry.reasons");
     }
 
     @Test

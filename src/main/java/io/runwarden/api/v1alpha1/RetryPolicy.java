@@ -24,7 +24,9 @@ public class RetryPolicy {
       "Reasons that are retried. Default: all of them (HeartbeatLost, NoProgress, StartTimeout,"
           + " AttemptTimedOut, WorkerFailed). A worker failure reported with retryable=false is"
           + " never retried.")
-  private List<RetryReason> on;
+  // Not "on": kubectl reads YAML 1.1, where an unquoted "on:" key is the boolean true, so
+  // "retry: {on: [...]}" was refused as an unknown field "true" (found by BadInputIT).
+  private List<RetryReason> reasons;
 
   public Integer getMaxRetries() {
     return maxRetries;
@@ -42,11 +44,11 @@ public class RetryPolicy {
     this.backoff = backoff;
   }
 
-  public List<RetryReason> getOn() {
-    return on;
+  public List<RetryReason> getReasons() {
+    return reasons;
   }
 
-  public void setOn(List<RetryReason> on) {
-    this.on = on;
+  public void setReasons(List<RetryReason> reasons) {
+    this.reasons = reasons;
   }
 }

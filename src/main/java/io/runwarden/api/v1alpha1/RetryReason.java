@@ -1,6 +1,6 @@
 package io.runwarden.api.v1alpha1;
 
-/** Why an attempt ended without success; the values {@code spec.retry.on} can list. */
+/** Why an attempt ended without success; the values {@code spec.retry.reasons} can list. */
 public enum RetryReason {
   HeartbeatLost,
   NoProgress,

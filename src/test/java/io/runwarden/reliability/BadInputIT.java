@@ -1,0 +1,224 @@
+package io.runwarden.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.lifecycle.Reasons;
+import io.runwarden.testing.ChartRbac;
+import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.TestCluster;
+import io.runwarden.testing.TestWorker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue #9: garbage in, applied the way users apply runs (kubectl), against the operator running
+ * under the chart's RBAC. Each bad run is refused by the schema with a message naming the field, or
+ * accepted and failed with InvalidSpec naming the field; bad worker reports are refused, ignored or
+ * clamped; and every other run keeps being served.
+ */
+class BadInputIT {
+
+  private static final KubernetesClient client = TestCluster.get().client();
+  private static OperatorProcess operator;
+  private static String ns;
+
+  @BeforeAll
+  static void start() {
+    String opNs = TestCluster.get().newNamespace("badinput-op");
+    Path kubeconfig = ChartRbac.install("badinput", opNs);
+    ns = TestCluster.get().newNamespace("badinput");
+    // Progress mirrored at once so that clamping is visible without waiting 15 s.
+    operator = OperatorProcess.startWith(kubeconfig, "-Drunwarden.progress-refresh=1ms");
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.close();
+  }
+
+  record Refused(String name, String spec, String field) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<Refused> refusedBySchema() {
+    return List.of(
+        new Refused(
+            "bad-duration", "timeouts: {heartbeat: five minutes}", "spec.timeouts.heartbeat"),
+        new Refused("negative-retries", "retry: {maxRetries: -1}", "spec.retry.maxRetries"),
+        new Refused("huge-retries", "retry: {maxRetries: 100000}", "spec.retry.maxRetries"),
+        new Refused("huge-factor", "retry: {backoff: {factor: 50}}", "spec.retry.backoff.factor"),
+        new Refused("unknown-enum", "resume: Sometimes", "spec.resume"),
+        new Refused("unknown-retry-reason", "retry: {reasons: [Sometimes]}", "spec.retry.reasons"),
+        new Refused("missing-key", "concurrency: {policy: Forbid}", "spec.concurrency.key"),
+        new Refused(
+            "missing-url",
+            "externalService: {onUnreachable: Fail}",
+            "spec.externalService.statusUrl"),
+        new Refused(
+            "ftp-url",
+            "externalService: {statusUrl: 'ftp://example.org/x'}",
+            "spec.externalService.statusUrl"),
+        new Refused("missing-template", "job: {}", "spec.job.template"),
+        new Refused("negative-total", "total: -5", "spec.total"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedBySchema")
+  void refusedByTheSchemaNamingTheField(Refused c) throws Exception {
+    Kubectl.Result result = apply(c.name(), c.spec());
+    assertThat(result.exitCode()).as(result.stdout()).isNotZero();
+    // kubectl's own validation names "spec.concurrency" and "key" apart; the API server's names
+    // the full path. Either way the user learns which field.
+    String parent = c.field().substring(0, c.field().lastIndexOf('.'));
+    String leaf = c.field().substring(c.field().lastIndexOf('.') + 1);
+    assertThat(result.stderr()).contains(parent).contains(leaf);
+    assertThat(client.resources(QualificationRun.class).inNamespace(ns).withName(c.name()).get())
+        .isNull();
+  }
+
+  static List<Refused> failedWithInvalidSpec() {
+    return List.of(
+        new Refused("zero-run", "timeouts: {run: 0s}", "spec.timeouts.run"),
+        new Refused(
+            "backoff-max-below-initial",
+            "retry: {backoff: {initial: 10m, max: 1m}}",
+            "spec.retry.backoff.max"),
+        new Refused(
+            "url-without-host",
+            "externalService: {statusUrl: 'https:///jobs/{serviceJobId}'}",
+            "spec.externalService.statusUrl"),
+        new Refused(
+            "no-containers", "job: {template: {spec: {containers: []}}}", "spec.job.template"),
+        new Refused(
+            "container-without-image",
+            "job: {template: {spec: {containers: [{name: w}]}}}",
+            "spec.job.template"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failedWithInvalidSpec")
+  void acceptedThenFailedWithInvalidSpecNamingTheField(Refused c) throws Exception {
+    apply(c.name(), c.spec()).assertOk();
+    apply(c.name() + "-neighbour", "timeouts: {start: 10m}").assertOk();
+    QualificationRunStatus s = awaitStatus(c.name(), st -> st.getPhase() == Phase.Failed);
+    assertThat(s.getReason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(s.getMessage()).contains(c.field());
+    assertThat(awaitStatus(c.name() + "-neighbour", st -> st.getPhase() == Phase.Pending))
+        .as("the operator keeps serving other runs")
+        .isNotNull();
+  }
+
+  @Test
+  void reportsForAnotherAttemptAreIgnored() throws Exception {
+    apply("wrong-attempt", "timeouts: {start: 10m}").assertOk();
+    awaitStatus("wrong-attempt", st -> st.getPhase() == Phase.Pending);
+    patchReport("wrong-attempt", "{\"attempt\": 7, \"worker\": \"w\", \"outcome\": \"Succeeded\"}")
+        .assertOk();
+    apply("after-wrong-attempt", "timeouts: {start: 10m}").assertOk();
+    awaitStatus("after-wrong-attempt", st -> st.getPhase() == Phase.Pending);
+    assertThat(status("wrong-attempt").getPhase()).isEqualTo(Phase.Pending);
+    assertThat(status("wrong-attempt").getAttempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aHeartbeatFromTheFutureDoesNotKeepADeadWorkerAlive() throws Exception {
+    apply("future", "timeouts: {start: 10m, heartbeat: 2s}\n  retry: {maxRetries: 0}").assertOk();
+    awaitStatus("future", st -> st.getPhase() == Phase.Pending);
+    new TestWorker(client, ns, "future", "w").claim();
+    awaitStatus("future", st -> st.getPhase() == Phase.Running);
+    patchReport(
+            "future",
+            "{\"attempt\": 1, \"heartbeatAt\": \""
+                + Instant.now().plus(Duration.ofHours(1))
+                + "\"}")
+        .assertOk();
+    QualificationRunStatus s = awaitStatus("future", st -> st.getPhase() == Phase.Failed);
+    assertThat(s.getMessage()).contains("timeouts.heartbeat");
+  }
+
+  @Test
+  void completedAboveTotalIsClampedAndNegativeOrOversizeReportsAreRefused() throws Exception {
+    apply("clamp", "total: 100\n  timeouts: {start: 10m}").assertOk();
+    awaitStatus("clamp", st -> st.getPhase() == Phase.Pending);
+    int attempt = new TestWorker(client, ns, "clamp", "w").claim();
+    patchReport("clamp", "{\"attempt\": " + attempt + ", \"completed\": 5000}").assertOk();
+    QualificationRunStatus s =
+        awaitStatus(
+            "clamp",
+            st ->
+                st.getProgress() != null
+                    && Long.valueOf(100).equals(st.getProgress().getCompleted()));
+    assertThat(s.getProgress().getSummary()).isEqualTo("100/100");
+
+    Kubectl.Result negative = patchReport("clamp", "{\"completed\": -3}");
+    assertThat(negative.exitCode()).isNotZero();
+    assertThat(negative.stderr()).contains("status.report.completed");
+    Kubectl.Result oversize =
+        patchReport("clamp", "{\"checkpoint\": \"" + "x".repeat(40_000) + "\"}");
+    assertThat(oversize.exitCode()).isNotZero();
+    assertThat(oversize.stderr()).contains("status.report.checkpoint");
+    assertThat(status("clamp").getPhase()).isEqualTo(Phase.Running);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private static Kubectl.Result apply(String name, String spec) throws Exception {
+    Path file = Files.createTempFile(name, ".yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: runwarden.io/v1alpha1
+        kind: QualificationRun
+        metadata:
+          name: %s
+        spec:
+          %s
+        """
+            .formatted(name, spec));
+    return Kubectl.run("apply", "-n", ns, "-f", file.toString());
+  }
+
+  private static Kubectl.Result patchReport(String name, String reportJson) throws Exception {
+    Path file = Files.createTempFile(name, ".json");
+    Files.writeString(file, "{\"status\": {\"report\": " + reportJson + "}}");
+    return Kubectl.run(
+        "patch",
+        "-n",
+        ns,
+        "qualificationrun",
+        name,
+        "--subresource=status",
+        "--type=merge",
+        "--patch-file=" + file);
+  }
+
+  private static QualificationRunStatus status(String name) {
+    QualificationRun r =
+        client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
+    return r == null ? null : r.getStatus();
+  }
+
+  private static QualificationRunStatus awaitStatus(
+      String name, java.util.function.Predicate<QualificationRunStatus> condition) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(name), s -> s != null && condition.test(s));
+  }
+}
