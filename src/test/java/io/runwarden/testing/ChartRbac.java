@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,8 +30,15 @@ public final class ChartRbac {
 
   /** Installs release {@code release}'s RBAC into {@code ns}; returns the token kubeconfig. */
   public static Path install(String release, String ns) {
+    return install(release, ns, Map.of());
+  }
+
+  /** With chart values set, e.g. externalService.secretAccess=true. */
+  public static Path install(String release, String ns, Map<String, Object> values) {
     KubernetesClient client = TestCluster.get().client();
-    String yaml = new Helm(CHART).template().withName(release).withNamespace(ns).call();
+    var template = new Helm(CHART).template().withName(release).withNamespace(ns);
+    values.forEach(template::set);
+    String yaml = template.call();
     List<HasMetadata> rbac =
         client
             .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))

@@ -54,7 +54,27 @@ public final class FakeService implements AutoCloseable {
           exchange.getResponseBody().write(body);
           exchange.close();
         });
+    // Answers every request with a redirect to the matching /jobs/ URL: a probe that followed it
+    // would show up in requests().
+    server.createContext(
+        "/redirect/",
+        exchange -> {
+          String id = exchange.getRequestURI().getPath().substring("/redirect/".length());
+          exchange.getResponseHeaders().add("Location", "/jobs/" + id);
+          exchange.sendResponseHeaders(302, -1);
+          exchange.close();
+        });
     server.start();
+  }
+
+  /** A status URL whose answer is always a 302 to {@link #url()}'s job. */
+  public String redirectingUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/redirect/{serviceJobId}";
+  }
+
+  /** {@link #url()} under another host name, for allow-lists that name 127.0.0.1 only. */
+  public String urlViaLocalhost() {
+    return "http://localhost:" + server.getAddress().getPort() + "/jobs/{serviceJobId}";
   }
 
   public String url() {
