@@ -42,6 +42,15 @@ public final class TestWorker {
     return attempt;
   }
 
+  /** Claims {@code attempt} as of a run version read earlier: a 409 if anything wrote since. */
+  public void claimAt(String resourceVersion, int attempt) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("attempt", attempt);
+    report.put("worker", name);
+    report.put("heartbeatAt", Instant.now().toString());
+    patch(resourceVersion, report);
+  }
+
   public void heartbeat(int attempt, Long completed, String checkpoint) {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("attempt", attempt);
