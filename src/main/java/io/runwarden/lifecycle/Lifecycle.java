@@ -1040,8 +1040,10 @@ public final class Lifecycle {
       if (r.getServiceJobId() != null) {
         s.setServiceJobId(r.getServiceJobId());
       }
-      if (r.getCheckpoint() != null && r.getOutcome() == null) {
-        // Keep the newest checkpoint where the next attempt will find it.
+      if (r.getCheckpoint() != null) {
+        // Keep the newest checkpoint where the next attempt will find it, also from the report
+        // that ends the attempt: with progress mirrored lazily, that report's write may be the
+        // first to carry a checkpoint reported seconds earlier.
         s.setCheckpoint(r.getCheckpoint());
       }
     }

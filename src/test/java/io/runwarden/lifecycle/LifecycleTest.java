@@ -302,11 +302,16 @@ class LifecycleTest {
       sim.decide();
       sim.at(s(0)).claim("w1").decide();
       sim.at(s(3)).heartbeat(40L).decide();
+      sim.report().setCheckpoint("item=40");
+      sim.at(s(3)).decide();
       sim.report().setOutcome(Outcome.Succeeded);
       sim.report().setCompleted(100L);
       Decision d = sim.at(s(4)).decide();
       assertThat(d.status().getPhase()).isEqualTo(Phase.Succeeded);
       assertThat(d.status().getProgress().getSummary()).isEqualTo("100/100");
+      assertThat(d.status().getCheckpoint())
+          .as("the checkpoint held back with the progress, written with the transition")
+          .isEqualTo("item=40");
     }
 
     @Test
