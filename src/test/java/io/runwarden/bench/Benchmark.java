@@ -8,11 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.TestCluster;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +101,7 @@ public final class Benchmark {
       RunLoad load = new RunLoad(client, ns, runs, rate);
       load.run(cap);
       ProcStats proc = ProcStats.of(operator.pid());
-      String metrics = scrape(operator.port());
+      String metrics = operator.metrics();
       Files.writeString(out.resolve("operator-metrics-" + runs + ".txt"), metrics);
       r.put("deadline", load.deadline.json());
       r.put("heartbeatLost", load.heartbeatLost.json());
@@ -230,14 +225,6 @@ public final class Benchmark {
                 .build())
         .create();
     return name;
-  }
-
-  private static String scrape(int port) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 
   private static Object perMinute(int n, Instant first, Instant last) {

@@ -15,10 +15,6 @@ import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -84,7 +80,7 @@ class ConflictIT {
 
       // The winner reports 200 times as fast as it can while the operator writes after each.
       double reconcilesBefore =
-          metric(operator, "operator_sdk_controllers_execution_reconcile_seconds_count");
+          operator.metric("operator_sdk_controllers_execution_reconcile_seconds_count");
       TestWorker worker = new TestWorker(client, ns, "contested", winner);
       for (long done = 1; done <= 200; done++) {
         worker.heartbeat(1, done, "item=" + done);
@@ -102,12 +98,12 @@ class ConflictIT {
       assertThat(s.getCheckpoint()).as("the operator's copy").isEqualTo("item=200");
       assertThat(s.getPhase()).isEqualTo(Phase.Running);
       double reconciles =
-          metric(operator, "operator_sdk_controllers_execution_reconcile_seconds_count")
+          operator.metric("operator_sdk_controllers_execution_reconcile_seconds_count")
               - reconcilesBefore;
       assertThat(reconciles)
           .as("at most one reconcile per report: the operator's own writes trigger none")
           .isLessThanOrEqualTo(200 + 5);
-      assertThat(metric(operator, "operator_sdk_controllers_execution_reconcile_failure_total"))
+      assertThat(operator.metric("operator_sdk_controllers_execution_reconcile_failure_total"))
           .as("no reconcile failed on a conflict")
           .isZero();
     }
@@ -129,19 +125,5 @@ class ConflictIT {
     QualificationRun r =
         client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
     return r == null ? null : r.getStatus();
-  }
-
-  private static double metric(OperatorProcess op, String series) throws Exception {
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + op.port() + "/q/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return body.lines()
-        .filter(l -> l.startsWith(series + "{") || l.startsWith(series + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
   }
 }

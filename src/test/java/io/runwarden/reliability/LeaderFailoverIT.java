@@ -13,10 +13,6 @@ import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.TestCluster;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,18 +95,8 @@ class LeaderFailoverIT {
   }
 
   /** Reconciles this replica has run, from its own Prometheus endpoint. */
-  private static double reconciles(OperatorProcess op) throws Exception {
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + op.port() + "/q/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return body.lines()
-        .filter(l -> l.startsWith("operator_sdk_controllers_execution_reconcile_seconds_count"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+  private static double reconciles(OperatorProcess op) {
+    return op.metric("operator_sdk_controllers_execution_reconcile_seconds_count");
   }
 
   private void create(String ns, String name) {

@@ -90,6 +90,31 @@ public final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The operator's Prometheus page (/q/metrics). */
+  public String metrics() {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One series summed over its label sets (0 when the operator has not registered it yet). */
+  public double metric(String series) {
+    return metrics()
+        .lines()
+        .filter(l -> l.startsWith(series + "{") || l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   public int port() {
     return port;
   }
