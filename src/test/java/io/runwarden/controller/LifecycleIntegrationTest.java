@@ -95,7 +95,12 @@ class LifecycleIntegrationTest {
     assertThat(retried.getStatus().getCheckpoint()).startsWith("item=");
     long resumedFrom = Long.parseLong(retried.getStatus().getCheckpoint().substring(5));
     assertThat(resumedFrom).isBetween(20L, reached);
-    assertThat(eventReasons()).contains(Reasons.HEARTBEAT_LOST, Reasons.RETRY_STARTED);
+    // Events are sent off the reconcile thread: they follow the status they describe.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(eventReasons()).contains(Reasons.HEARTBEAT_LOST, Reasons.RETRY_STARTED));
 
     TestWorker second = worker("resume", "w-2");
     int attempt2 = second.claim();

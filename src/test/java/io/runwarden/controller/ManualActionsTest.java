@@ -122,11 +122,18 @@ class ManualActionsTest {
 
   /** Several seconds with nothing new: long enough for any (wrong) second handling to show. */
   private void settle() {
-    long before = client.v1().events().inNamespace(ns).list().getItems().size();
+    // Events are sent off the reconcile thread, so one may still land after the status: wait
+    // until the count has not moved for 2 s.
+    java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(-1);
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> client.v1().events().inNamespace(ns).list().getItems().size() == before);
+        .atMost(Duration.ofSeconds(8))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              long n = client.v1().events().inNamespace(ns).list().getItems().size();
+              return last.getAndSet(n) == n;
+            });
   }
 
   private long count(String reason) {

@@ -62,7 +62,10 @@ class ExternalServiceTest {
     assertThat(run.getStatus().getReason()).isEqualTo(Reasons.COMPLETED_EXTERNALLY);
     assertThat(run.getStatus().getAttempt()).as("no second attempt").isEqualTo(1);
     assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Completed");
-    assertThat(reasons()).contains(Reasons.COMPLETED_EXTERNALLY);
+    // Events are sent off the reconcile thread: they follow the status they describe.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(reasons()).contains(Reasons.COMPLETED_EXTERNALLY));
   }
 
   @Test
