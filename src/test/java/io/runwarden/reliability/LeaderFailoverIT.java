@@ -71,7 +71,11 @@ class LeaderFailoverIT {
       Files.createDirectories(out);
       Files.writeString(out.resolve("failover.txt"), text);
 
-      assertThat(takeover).isLessThanOrEqualTo(LEASE.plus(RETRY).plus(Duration.ofSeconds(2)));
+      // The dead leader's lease runs out up to 15 s after the kill (it renewed up to one retry
+      // period before); the standby tries every retry period with Fabric8's jitter (up to x1.2).
+      // Measured 15.0-18.0 s on a loaded 2-core machine.
+      assertThat(takeover)
+          .isLessThanOrEqualTo(LEASE.plus(RETRY.multipliedBy(2)).plus(Duration.ofSeconds(2)));
       assertThat(reconciles(b)).isPositive();
       assertThat(phase(ns, "before"))
           .as("the run the old leader accepted is carried on, not restarted")
