@@ -3,16 +3,12 @@ package io.runwarden.bench;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.runwarden.lifecycle.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -45,36 +41,9 @@ final class JobLoad {
 
   void run(Duration cap) {
     SharedIndexInformer<Job> informer =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Job j) {
-                    observe(j);
-                  }
-
-                  @Override
-                  public void onUpdate(Job old, Job j) {
-                    observe(j);
-                  }
-
-                  @Override
-                  public void onDelete(Job j, boolean unknown) {}
-                });
-    ScheduledExecutorService creators = Executors.newScheduledThreadPool(8);
-    long start = System.nanoTime();
+        client.batch().v1().jobs().inNamespace(namespace).inform(Arrivals.onChange(this::observe));
     firstCreate = Instant.now();
-    for (int i = 0; i < n; i++) {
-      String name = "job-" + i;
-      long due = start + (long) (i * 1e9 / createsPerSecond);
-      creators.schedule(() -> create(name), due - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-    creators.shutdown();
-    RunLoad.awaitQuietly(creators, Duration.ofMinutes(30));
+    Arrivals.paced(n, createsPerSecond, i -> create("job-" + i), () -> {});
     lastCreate = Instant.now();
     Instant giveUp = lastCreate.plus(Duration.ofSeconds(DEADLINE_SECONDS)).plus(cap);
     while (Instant.now().isBefore(giveUp) && enforced.size() < n) {

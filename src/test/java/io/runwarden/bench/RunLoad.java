@@ -3,7 +3,6 @@ package io.runwarden.bench;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.runwarden.api.v1alpha1.AttemptRecord;
 import io.runwarden.api.v1alpha1.Phase;
@@ -149,44 +148,14 @@ public final class RunLoad {
         client
             .resources(QualificationRun.class)
             .inNamespace(namespace)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(QualificationRun r) {
-                    observe(r);
-                  }
-
-                  @Override
-                  public void onUpdate(QualificationRun old, QualificationRun r) {
-                    observe(r);
-                  }
-
-                  @Override
-                  public void onDelete(QualificationRun r, boolean unknown) {}
-                });
-    ScheduledExecutorService creators = Executors.newScheduledThreadPool(8);
-    long start = System.nanoTime();
+            .inform(Arrivals.onChange(this::observe));
     firstCreate = Instant.now();
     for (int i = 0; i < n; i++) {
-      Kind kind = Kind.of(i);
       String name = "run-" + i;
-      tracks.put(name, new Track(name, kind));
-      long due = start + (long) (i * 1e9 / createsPerSecond);
-      creators.schedule(
-          () -> {
-            try {
-              create(name, kind);
-            } catch (RuntimeException | Error e) {
-              // A scheduled task's exception would vanish into its future: count and show it.
-              workerErrors.incrementAndGet();
-              System.out.println("create " + name + " failed: " + e);
-            }
-          },
-          due - System.nanoTime(),
-          TimeUnit.NANOSECONDS);
+      tracks.put(name, new Track(name, Kind.of(i)));
     }
-    creators.shutdown();
-    awaitQuietly(creators, Duration.ofMinutes(30));
+    Arrivals.paced(
+        n, createsPerSecond, i -> create("run-" + i, Kind.of(i)), workerErrors::incrementAndGet);
     lastCreate = Instant.now();
     Instant giveUp = lastCreate.plus(shape.run()).plus(cap);
     while (Instant.now().isBefore(giveUp) && !allTerminal()) {
