@@ -35,12 +35,6 @@ public final class Benchmark {
   static final String BENCH_AGENT = "runwarden-bench";
   static final String CONTROLLER_MANAGER_AGENT = "kube-controller-manager";
 
-  /**
-   * The chart's pod: memory limit 512Mi, and the image's -XX:MaxRAMPercentage=75 gives a 384 MB
-   * heap; with under 1792 MB the JVM's ergonomics pick the Serial collector.
-   */
-  static final List<String> PRODUCTION_JVM = List.of("-XX:+UseSerialGC", "-Xmx384m");
-
   private Benchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -49,6 +43,7 @@ public final class Benchmark {
     boolean anchor = Boolean.parseBoolean(System.getProperty("bench.anchor", "true"));
     int anchorJobs = Integer.getInteger("bench.anchorJobs", runs);
     Duration cap = Duration.ofSeconds(Long.getLong("bench.capSeconds", 150));
+    int active = Integer.getInteger("bench.active", 1000);
     Path out = TestCluster.projectDir().resolve("target/benchmark");
     Files.createDirectories(out);
 
@@ -61,11 +56,13 @@ public final class Benchmark {
     result.put("date", Instant.now().toString());
     result.put("runs", runs);
     result.put("createsPerSecond", rate);
+    result.put("standingRuns", active);
     result.put("cores", Runtime.getRuntime().availableProcessors());
-    result.put("operatorJvm", String.join(" ", PRODUCTION_JVM));
+    List<String> jvm = ProductionJvm.flags(TestCluster.projectDir());
+    result.put("operatorJvm", String.join(" ", jvm));
 
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      result.put("runwarden", runwarden(client, cluster, out, runs, rate, cap));
+      result.put("runwarden", runwarden(client, out, jvm, active, runs, rate, cap));
       if (anchor) {
         result.put("jobController", jobController(client, cluster, out, anchorJobs, rate, cap));
       }
@@ -73,7 +70,7 @@ public final class Benchmark {
     Path audit = out.resolve("audit.log");
     Map<String, Long> operatorRequests = AuditLog.count(audit, OPERATOR_AGENT);
     Map<String, Long> kcmRequests = AuditLog.count(audit, CONTROLLER_MANAGER_AGENT);
-    requests(castMap(result.get("runwarden")), operatorRequests, runs, true);
+    requests(castMap(result.get("runwarden")), operatorRequests, runs + active, true);
     if (anchor) requests(castMap(result.get("jobController")), kcmRequests, anchorJobs, false);
 
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -88,18 +85,40 @@ public final class Benchmark {
   }
 
   private static Map<String, Object> runwarden(
-      KubernetesClient client, TestCluster cluster, Path out, int runs, double rate, Duration cap)
+      KubernetesClient client,
+      Path out,
+      List<String> productionJvm,
+      int active,
+      int runs,
+      double rate,
+      Duration cap)
       throws Exception {
     String ns = newNamespace(client, "bench-runs");
-    List<String> args = new java.util.ArrayList<>(PRODUCTION_JVM);
+    List<String> args = new java.util.ArrayList<>(productionJvm);
     String extra = System.getProperty("bench.operatorArgs", "").trim();
     if (!extra.isEmpty()) args.addAll(List.of(extra.split("\\s+")));
     String[] jvm = args.toArray(String[]::new);
     Map<String, Object> r = new LinkedHashMap<>();
     try (OperatorProcess operator = OperatorProcess.start(jvm)) {
       r.put("readySeconds", round(operator.readyAfter().toMillis() / 1000.0));
+      Standing standing =
+          new Standing(
+              client,
+              newNamespace(client, "bench-standing"),
+              active,
+              Double.parseDouble(System.getProperty("bench.activeRate", "50")),
+              Duration.ofSeconds(Long.getLong("bench.activeHeartbeatSeconds", 180)));
       RunLoad load = new RunLoad(client, ns, runs, rate);
-      load.run(cap);
+      try (standing) {
+        standing.start(Duration.ofMinutes(30));
+        r.put("standingRampUpSeconds", round(standing.rampUp.toMillis() / 1000.0));
+        load.run(cap);
+        r.put("standingRunningAtEnd", standing.running());
+        r.put("standingEnded", standing.ended());
+        r.put("standingWorkerPatches", standing.workerPatches.get());
+        r.put("standingWorkerErrors", standing.workerErrors.get());
+        r.put("maxActive", active + load.maxActive());
+      }
       ProcStats proc = ProcStats.of(operator.pid());
       String metrics = operator.metrics();
       Files.writeString(out.resolve("operator-metrics-" + runs + ".txt"), metrics);
@@ -116,7 +135,7 @@ public final class Benchmark {
           "operatorMeasuredEnforcements",
           Prometheus.sum(metrics, "runwarden_enforcement_lateness_seconds_count"));
       r.put("throughputPerMinute", perMinute(runs, load.firstCreate, load.lastTerminal()));
-      r.put("attempts", load.attempts());
+      r.put("attempts", load.attempts() + active);
       r.put("outcomes", load.outcomes());
       r.put("unexpectedOutcomes", load.unexpected());
       r.put("workerPatches", load.workerPatches.get());
