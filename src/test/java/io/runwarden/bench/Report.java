@@ -32,6 +32,18 @@ final class Report {
     md.append("|---|---|---|\n");
     row(
         md,
+        "Active runs at most (standing + this load)",
+        fmt(rw.get("maxActive"))
+            + " ("
+            + fmt(result.get("standingRuns"))
+            + " standing, all Running after "
+            + fmt(rw.get("standingRampUpSeconds"))
+            + " s; "
+            + fmt(rw.get("standingEnded"))
+            + " ended)",
+        "- (no standing Jobs)");
+    row(
+        md,
         "Deadline enforcement lateness p50 / p99 / max",
         lat(rw.get("deadline")),
         lat(jc.get("deadline")));

@@ -1,8 +1,6 @@
 package io.runwarden.bench;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.runwarden.api.v1alpha1.AttemptRecord;
 import io.runwarden.api.v1alpha1.Phase;
@@ -345,35 +343,12 @@ public final class RunLoad {
     report(t, attempt, report);
   }
 
-  /**
-   * One JSON merge patch of status.report, sent asynchronously straight through the client's HTTP
-   * stack: Fabric8's patch DSL reads the object first, which would double the workers' load.
-   */
   private void report(Track t, int attempt, Map<String, Object> report) {
     Instant now = Instant.now();
-    report.put("heartbeatAt", Times.format(now));
-    String url =
-        client.getMasterUrl()
-            + "apis/runwarden.io/v1alpha1/namespaces/"
-            + namespace
-            + "/qualificationruns/"
-            + t.name
-            + "/status";
-    HttpClient http = client.getHttpClient();
-    HttpRequest request =
-        http.newHttpRequestBuilder()
-            .uri(url)
-            .method(
-                "PATCH",
-                "application/merge-patch+json",
-                client
-                    .getKubernetesSerialization()
-                    .asJson(Map.of("status", Map.of("report", report))))
-            .build();
-    http.sendAsync(request, String.class)
+    WorkerPatch.send(client, namespace, t.name, report, now)
         .whenComplete(
-            (response, error) -> {
-              if (error != null || !response.isSuccessful()) {
+            (ok, error) -> {
+              if (error != null || !ok) {
                 workerErrors.incrementAndGet();
                 return;
               }
@@ -399,6 +374,26 @@ public final class RunLoad {
 
   long attempts() {
     return tracks.values().stream().mapToLong(t -> t.attempts).sum();
+  }
+
+  /** The most runs of this load active at once: created and not yet seen terminal. */
+  int maxActive() {
+    List<Map.Entry<Instant, Integer>> edges = new ArrayList<>();
+    for (Track t : tracks.values()) {
+      synchronized (t) {
+        if (t.created == null) continue;
+        edges.add(Map.entry(t.created, 1));
+        if (t.terminalSeen != null) edges.add(Map.entry(t.terminalSeen, -1));
+      }
+    }
+    edges.sort(Map.Entry.comparingByKey());
+    int active = 0;
+    int max = 0;
+    for (var e : edges) {
+      active += e.getValue();
+      max = Math.max(max, active);
+    }
+    return max;
   }
 
   Instant lastTerminal() {

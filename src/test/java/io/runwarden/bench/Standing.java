@@ -1,0 +1,139 @@
+package io.runwarden.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.lifecycle.DurationParser;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs that stay active for the whole benchmark, the way long batch work does: claimed once, then a
+ * heartbeat every {@code every} (default 3 min, well inside the default 5 min heartbeat timeout)
+ * and nothing else. They put "N active runs" in the operator's cache and on the API server while
+ * {@link RunLoad}'s runs are enforced, so lateness is measured at that scale.
+ */
+final class Standing implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final int n;
+  private final double createsPerSecond;
+  private final Duration every;
+  private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(4);
+  final AtomicLong workerPatches = new AtomicLong();
+  final AtomicLong workerErrors = new AtomicLong();
+  private SharedIndexInformer<QualificationRun> informer;
+  Duration rampUp;
+
+  Standing(
+      KubernetesClient client, String namespace, int n, double createsPerSecond, Duration every) {
+    this.client = client;
+    this.namespace = namespace;
+    this.n = n;
+    this.createsPerSecond = createsPerSecond;
+    this.every = every;
+  }
+
+  /** Creates the runs and returns once every one of them is Running (or the cap passes). */
+  void start(Duration cap) {
+    Instant begun = Instant.now();
+    informer =
+        client
+            .resources(QualificationRun.class)
+            .inNamespace(namespace)
+            .inform(Arrivals.onChange(this::observe));
+    Arrivals.paced(n, createsPerSecond, this::create, workerErrors::incrementAndGet);
+    Instant giveUp = Instant.now().plus(cap);
+    while (running.size() < n && Instant.now().isBefore(giveUp)) {
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+    rampUp = Duration.between(begun, Instant.now());
+    if (running.size() < n) {
+      System.out.println("WARNING: " + (n - running.size()) + " standing runs not Running");
+    }
+  }
+
+  int running() {
+    return running.size();
+  }
+
+  /** Standing runs that ended: none should, every one is healthy and far from its limits. */
+  long ended() {
+    return informer.getStore().list().stream()
+        .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null)
+        .filter(r -> r.getStatus().getPhase().isTerminal())
+        .count();
+  }
+
+  private void create(int i) {
+    String yaml =
+        """
+        apiVersion: runwarden.io/v1alpha1
+        kind: QualificationRun
+        metadata:
+          name: standing-%d
+          labels: {runwarden.io/bench: standing}
+        spec:
+          total: 1000
+          timeouts: {run: 2h, start: 10m, heartbeat: %s}
+        """
+            .formatted(i, DurationParser.format(every.multipliedBy(3)));
+    client
+        .resources(QualificationRun.class)
+        .inNamespace(namespace)
+        .resource(client.getKubernetesSerialization().unmarshal(yaml, QualificationRun.class))
+        .create();
+  }
+
+  private void observe(QualificationRun r) {
+    var s = r.getStatus();
+    if (s == null || s.getPhase() == null || s.getAttempt() == null) return;
+    String name = r.getMetadata().getName();
+    if (s.getPhase() == Phase.Running) running.add(name);
+    if (s.getPhase() == Phase.Pending && claimed.add(name)) {
+      int attempt = s.getAttempt();
+      workers.execute(() -> report(name, attempt, 0));
+      // Spread the heartbeats over the period, as independent workers would be.
+      long offset = ThreadLocalRandom.current().nextLong(every.toMillis());
+      AtomicLong completed = new AtomicLong();
+      workers.scheduleAtFixedRate(
+          () -> report(name, attempt, completed.addAndGet(1)),
+          offset,
+          every.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void report(String name, int attempt, long completed) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("attempt", attempt);
+    if (completed == 0) report.put("worker", "standing-" + name);
+    else report.put("completed", completed);
+    WorkerPatch.send(client, namespace, name, report)
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null || !ok) workerErrors.incrementAndGet();
+              else workerPatches.incrementAndGet();
+            });
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+    if (informer != null) informer.close();
+  }
+}
