@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The API server's audit log, the one count of requests both systems cannot disagree with: each
@@ -49,6 +50,11 @@ final class AuditLog {
 
   /** Requests whose user agent starts with {@code agentPrefix}: "verb resource[/sub]" -> count. */
   static Map<String, Long> count(Path log, String agentPrefix) {
+    return count(log, agentPrefix, namespace -> true);
+  }
+
+  /** The same, for requests in the namespaces {@code namespaces} accepts (or in none). */
+  static Map<String, Long> count(Path log, String agentPrefix, Predicate<String> namespaces) {
     ObjectMapper json = new ObjectMapper();
     Map<String, Long> counts = new TreeMap<>();
     try (BufferedReader in = Files.newBufferedReader(log)) {
@@ -57,6 +63,9 @@ final class AuditLog {
         JsonNode e = json.readTree(line);
         if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
         JsonNode ref = e.path("objectRef");
+        if (ref.hasNonNull("namespace") && !namespaces.test(ref.path("namespace").asText())) {
+          continue;
+        }
         String resource = ref.path("resource").asText("-");
         if (ref.hasNonNull("subresource")) resource += "/" + ref.path("subresource").asText();
         String verb = e.path("verb").asText();
