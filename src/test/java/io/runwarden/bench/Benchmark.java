@@ -40,7 +40,7 @@ public final class Benchmark {
 
   public static void main(String[] args) throws Exception {
     int runs = Integer.getInteger("bench.runs", 1000);
-    double rate = Double.parseDouble(System.getProperty("bench.rate", "20"));
+    double rate = Double.parseDouble(System.getProperty("bench.rate", "10"));
     boolean anchor = Boolean.parseBoolean(System.getProperty("bench.anchor", "true"));
     int anchorJobs = Integer.getInteger("bench.anchorJobs", runs);
     Duration cap = Duration.ofSeconds(Long.getLong("bench.capSeconds", 150));
