@@ -20,9 +20,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs that stay active for the whole benchmark, the way long batch work does: claimed once, then a
- * heartbeat every {@code every} (default 3 min, well inside the default 5 min heartbeat timeout)
- * and nothing else. They put "N active runs" in the operator's cache and on the API server while
- * {@link RunLoad}'s runs are enforced, so lateness is measured at that scale.
+ * heartbeat reporting one more item completed every {@code every} (default 3 min; the run's
+ * heartbeat timeout is three times that) and nothing else. They put "N active runs" in the
+ * operator's cache and on the API server while {@link RunLoad}'s runs are enforced, so lateness is
+ * measured at that scale.
  */
 final class Standing implements AutoCloseable {
 
