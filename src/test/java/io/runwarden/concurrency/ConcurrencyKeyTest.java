@@ -3,7 +3,6 @@ package io.runwarden.concurrency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -12,11 +11,11 @@ import io.runwarden.api.v1alpha1.ConcurrencySpec;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
-import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -107,16 +106,13 @@ class ConcurrencyKeyTest {
   // --- helpers -----------------------------------------------------------------------------------
 
   private QualificationRun create(String name, ConcurrencySpec.Policy policy) {
-    QualificationRun run = new QualificationRun();
-    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    QualificationRunSpec spec = new QualificationRunSpec();
-    spec.setTimeouts(new Timeouts());
+    QualificationRun run = RunFixtures.run(name, ns);
+    QualificationRunSpec spec = run.getSpec();
     spec.getTimeouts().setRun("5m");
     ConcurrencySpec c = new ConcurrencySpec();
     c.setKey("portal-acme");
     c.setPolicy(policy);
     spec.setConcurrency(c);
-    run.setSpec(spec);
     return client.resource(run).create();
   }
 

@@ -3,16 +3,15 @@ package io.runwarden.concurrency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.ConcurrencySpec;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
-import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -48,15 +47,12 @@ class QueueRestartIT {
   }
 
   private void create(String name) {
-    QualificationRun run = new QualificationRun();
-    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    QualificationRunSpec spec = new QualificationRunSpec();
-    spec.setTimeouts(new Timeouts());
+    QualificationRun run = RunFixtures.run(name, ns);
+    QualificationRunSpec spec = run.getSpec();
     spec.getTimeouts().setRun("5m");
     ConcurrencySpec c = new ConcurrencySpec();
     c.setKey("dataset-7");
     spec.setConcurrency(c);
-    run.setSpec(spec);
     client.resource(run).create();
   }
 

@@ -15,6 +15,7 @@ import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;

@@ -18,6 +18,7 @@ import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.HeartbeatLoop;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;

@@ -14,6 +14,7 @@ import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;

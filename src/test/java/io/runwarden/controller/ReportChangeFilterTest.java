@@ -7,6 +7,7 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.WorkerReport;
+import io.runwarden.testing.RunFixtures;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

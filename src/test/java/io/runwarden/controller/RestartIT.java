@@ -10,6 +10,7 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.HeartbeatLoop;
 import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;

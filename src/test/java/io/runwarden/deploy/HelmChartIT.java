@@ -9,7 +9,6 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,9 +16,9 @@ import io.runwarden.api.v1alpha1.AttemptJobSpec;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
-import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.io.ByteArrayInputStream;
@@ -200,12 +199,9 @@ class HelmChartIT {
   }
 
   private QualificationRun run(String name, String ns) {
-    QualificationRun run = new QualificationRun();
-    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    QualificationRunSpec spec = new QualificationRunSpec();
-    spec.setTimeouts(new Timeouts());
+    QualificationRun run = RunFixtures.run(name, ns);
+    QualificationRunSpec spec = run.getSpec();
     spec.getTimeouts().setRun("5m");
-    run.setSpec(spec);
     return run;
   }
 

@@ -16,13 +16,13 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.RetryPolicy;
-import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.FakeService;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -177,10 +177,8 @@ class ExternalServiceTest {
   }
 
   private void create(String name, Consumer<QualificationRun> customize) {
-    QualificationRun run = new QualificationRun();
-    run.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
-    QualificationRunSpec spec = new QualificationRunSpec();
-    spec.setTimeouts(new Timeouts());
+    QualificationRun run = RunFixtures.run(name);
+    QualificationRunSpec spec = run.getSpec();
     spec.getTimeouts().setRun("2m");
     spec.getTimeouts().setHeartbeat("1s");
     RetryPolicy retry = new RetryPolicy();
@@ -190,7 +188,6 @@ class ExternalServiceTest {
     b.setMax("1s");
     retry.setBackoff(b);
     spec.setRetry(retry);
-    run.setSpec(spec);
     customize.accept(run);
     client.resource(run).inNamespace(ns).create();
   }

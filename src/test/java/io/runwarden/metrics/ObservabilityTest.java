@@ -3,7 +3,6 @@ package io.runwarden.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -12,8 +11,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
-import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import java.net.URI;
 import java.net.URL;
@@ -113,12 +112,9 @@ class ObservabilityTest {
   }
 
   private void create(String ns, String name, String runTimeout) {
-    QualificationRun run = new QualificationRun();
-    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    QualificationRunSpec spec = new QualificationRunSpec();
-    spec.setTimeouts(new Timeouts());
+    QualificationRun run = RunFixtures.run(name, ns);
+    QualificationRunSpec spec = run.getSpec();
     spec.getTimeouts().setRun(runTimeout);
-    run.setSpec(spec);
     client.resource(run).create();
   }
 }

@@ -3,16 +3,15 @@ package io.runwarden.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
-import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.lifecycle.Times;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.nio.file.Files;
@@ -99,13 +98,10 @@ class ApiServerRestartIT {
   }
 
   private void create(String ns, String name, String runTimeout) {
-    QualificationRun run = new QualificationRun();
-    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    QualificationRunSpec spec = new QualificationRunSpec();
-    spec.setTimeouts(new Timeouts());
+    QualificationRun run = RunFixtures.run(name, ns);
+    QualificationRunSpec spec = run.getSpec();
     spec.getTimeouts().setRun(runTimeout);
     spec.getTimeouts().setStart("10m");
-    run.setSpec(spec);
     client.resource(run).create();
   }
 

@@ -3,16 +3,15 @@ package io.runwarden.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
-import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -110,14 +109,11 @@ class ConflictIT {
   }
 
   private void create(String ns, String name) {
-    QualificationRun run = new QualificationRun();
-    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    QualificationRunSpec spec = new QualificationRunSpec();
+    QualificationRun run = RunFixtures.run(name, ns);
+    QualificationRunSpec spec = run.getSpec();
     spec.setTotal(1000L);
-    spec.setTimeouts(new Timeouts());
     spec.getTimeouts().setStart("10m");
     spec.getTimeouts().setHeartbeat("1m");
-    run.setSpec(spec);
     client.resource(run).create();
   }
 

@@ -3,7 +3,6 @@ package io.runwarden.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.Backoff;
@@ -13,11 +12,11 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.RetryPolicy;
-import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.FakeService;
 import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.nio.file.Files;
@@ -109,10 +108,8 @@ class ExternalProbeIT {
 
   /** Claims attempt 1, names service job "job-1", goes silent: the retry asks the service. */
   private static void abandon(String name, String url, Consumer<ExternalServiceSpec> customize) {
-    QualificationRun run = new QualificationRun();
-    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    QualificationRunSpec spec = new QualificationRunSpec();
-    spec.setTimeouts(new Timeouts());
+    QualificationRun run = RunFixtures.run(name, ns);
+    QualificationRunSpec spec = run.getSpec();
     spec.getTimeouts().setRun("2m");
     spec.getTimeouts().setHeartbeat("1s");
     RetryPolicy retry = new RetryPolicy();
@@ -125,7 +122,6 @@ class ExternalProbeIT {
     e.setStatusUrl(url);
     customize.accept(e);
     spec.setExternalService(e);
-    run.setSpec(spec);
     client.resource(run).create();
     awaitStatus(name, st -> st.getPhase() == Phase.Pending);
     TestWorker worker = new TestWorker(client, ns, name, "w-1");

@@ -1,0 +1,28 @@
+package io.runwarden.testing;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.Timeouts;
+
+/**
+ * Runs built in code, the way application teams create them from their own services: a name, an
+ * empty spec and empty timeouts, for the test to fill in what it is about.
+ */
+public final class RunFixtures {
+
+  private RunFixtures() {}
+
+  public static QualificationRun run(String name) {
+    return run(name, null);
+  }
+
+  public static QualificationRun run(String name, String namespace) {
+    QualificationRun run = new QualificationRun();
+    run.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    QualificationRunSpec spec = new QualificationRunSpec();
+    spec.setTimeouts(new Timeouts());
+    run.setSpec(spec);
+    return run;
+  }
+}
