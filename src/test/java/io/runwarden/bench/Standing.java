@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * Runs that stay active for the whole benchmark, the way long batch work does: claimed once, then a
@@ -37,7 +38,6 @@ final class Standing implements AutoCloseable {
   private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(4);
   final AtomicLong workerPatches = new AtomicLong();
   final AtomicLong workerErrors = new AtomicLong();
-  private SharedIndexInformer<QualificationRun> informer;
   Duration rampUp;
 
   Standing(
@@ -49,18 +49,26 @@ final class Standing implements AutoCloseable {
     this.every = every;
   }
 
-  /** Creates the runs and returns once every one of them is Running (or the cap passes). */
+  /**
+   * Creates the runs and returns once every one of them is Running (or the cap passes). Then it
+   * stops watching them: the benchmark's own watch of 10,000 heartbeating runs would load the API
+   * server as much as the operator's does, and a worker needs no watch once it has claimed.
+   */
   void start(Duration cap) {
     Instant begun = Instant.now();
-    informer =
+    SharedIndexInformer<QualificationRun> informer =
         client
             .resources(QualificationRun.class)
             .inNamespace(namespace)
             .inform(Arrivals.onChange(this::observe));
-    Arrivals.paced(n, createsPerSecond, this::create, workerErrors::incrementAndGet);
-    Instant giveUp = Instant.now().plus(cap);
-    while (running.size() < n && Instant.now().isBefore(giveUp)) {
-      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    try {
+      Arrivals.paced(n, createsPerSecond, this::create, workerErrors::incrementAndGet);
+      Instant giveUp = Instant.now().plus(cap);
+      while (running.size() < n && Instant.now().isBefore(giveUp)) {
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      }
+    } finally {
+      informer.close();
     }
     rampUp = Duration.between(begun, Instant.now());
     if (running.size() < n) {
@@ -68,15 +76,16 @@ final class Standing implements AutoCloseable {
     }
   }
 
-  int running() {
-    return running.size();
-  }
-
-  /** Standing runs that ended: none should, every one is healthy and far from its limits. */
-  long ended() {
-    return informer.getStore().list().stream()
+  /** Standing runs now in a phase that {@code which} accepts, from one list. */
+  long now(Predicate<Phase> which) {
+    return client
+        .resources(QualificationRun.class)
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .stream()
         .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null)
-        .filter(r -> r.getStatus().getPhase().isTerminal())
+        .filter(r -> which.test(r.getStatus().getPhase()))
         .count();
   }
 
@@ -135,6 +144,5 @@ final class Standing implements AutoCloseable {
   @Override
   public void close() {
     workers.shutdownNow();
-    if (informer != null) informer.close();
   }
 }
