@@ -39,7 +39,22 @@ public final class Benchmark {
 
   private Benchmark() {}
 
-  public static void main(String[] args) throws Exception {
+  /**
+   * Exits in every case: a failure used to end only the main thread, and the simulated workers'
+   * threads kept the JVM, and with it the API server and 10,000 heartbeating runs, alive behind the
+   * next benchmark (the test cluster stops from a shutdown hook).
+   */
+  public static void main(String[] args) {
+    try {
+      run();
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  private static void run() throws Exception {
     int runs = Integer.getInteger("bench.runs", 1000);
     double rate = Double.parseDouble(System.getProperty("bench.rate", "10"));
     boolean anchor = Boolean.parseBoolean(System.getProperty("bench.anchor", "true"));
@@ -90,7 +105,6 @@ public final class Benchmark {
     System.out.println();
     System.out.println(table);
     System.out.println("JSON: " + file);
-    System.exit(0);
   }
 
   private static Map<String, Object> runwarden(
