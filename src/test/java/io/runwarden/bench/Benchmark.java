@@ -137,8 +137,17 @@ public final class Benchmark {
         r.put("standingRampUpSeconds", round(standing.rampUp.toMillis() / 1000.0));
         load.run(cap);
         // Standing runs that ended: none should, every one is healthy and far from its limits.
-        r.put("standingRunningAtEnd", standing.now(p -> p == Phase.Running));
-        r.put("standingEnded", standing.now(Phase::isTerminal));
+        Map<Phase, Long> phases = standing.phases();
+        r.put(
+            "standingRunningAtEnd", phases.isEmpty() ? -1 : phases.getOrDefault(Phase.Running, 0L));
+        r.put(
+            "standingEnded",
+            phases.isEmpty()
+                ? -1
+                : phases.entrySet().stream()
+                    .filter(e -> e.getKey().isTerminal())
+                    .mapToLong(Map.Entry::getValue)
+                    .sum());
         r.put("standingWorkerPatches", standing.workerPatches.get());
         r.put("standingWorkerErrors", standing.workerErrors.get());
         r.put("maxActive", active + load.maxActive());

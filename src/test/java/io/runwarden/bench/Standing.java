@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Runs that stay active for the whole benchmark, the way long batch work does: claimed once, then a
@@ -79,12 +79,12 @@ final class Standing implements AutoCloseable {
   }
 
   /**
-   * Standing runs now in a phase that {@code which} accepts, from one list served by the API
-   * server's watch cache (resourceVersion 0): a quorum read of 10,000 runs from etcd took longer
-   * than the client's 10 s timeout on a busy server. -1 when even that fails: a count must not cost
-   * the benchmark's results.
+   * How many standing runs are in each phase now, from one list served by the API server's watch
+   * cache (resourceVersion 0): a quorum read of 10,000 runs from etcd took longer than the client's
+   * 10 s timeout on a busy server. Empty when even that fails: a count must not cost the
+   * benchmark's results.
    */
-  long now(Predicate<Phase> which) {
+  Map<Phase, Long> phases() {
     try {
       return client
           .resources(QualificationRun.class)
@@ -93,11 +93,10 @@ final class Standing implements AutoCloseable {
           .getItems()
           .stream()
           .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null)
-          .filter(r -> which.test(r.getStatus().getPhase()))
-          .count();
+          .collect(Collectors.groupingBy(r -> r.getStatus().getPhase(), Collectors.counting()));
     } catch (KubernetesClientException e) {
       System.out.println("WARNING: could not list the standing runs: " + e.getMessage());
-      return -1;
+      return Map.of();
     }
   }
 
