@@ -42,7 +42,8 @@ import java.util.Set;
  *
  * <p>Generation-aware filtering is off because workers report through the status subresource, which
  * does not bump the generation; {@link ReportChangeFilter} decides instead. Attempt Jobs and their
- * pods are watched through informers limited to Runwarden's label.
+ * pods are watched through informers limited to Runwarden's label. {@link OwnWrites} makes sure a
+ * reconcile never decides from a status older than the operator's own last write.
  */
 @ControllerConfiguration(
     name = QualificationRunReconciler.NAME,
@@ -63,6 +64,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final Clock clock;
   private final StatusWriter statusWriter;
   private final RunEvents events;
+  private final OwnWrites ownWrites;
 
   public QualificationRunReconciler(
       Lifecycle lifecycle,
@@ -81,6 +83,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.clock = clock;
     this.statusWriter = statusWriter;
     this.events = events;
+    this.ownWrites = new OwnWrites(statusWriter.serialization());
   }
 
   @Override
@@ -88,7 +91,10 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       EventSourceContext<QualificationRun> context) {
     metrics.observe(context.getPrimaryCache());
     return List.of(
-        attemptInformer(Job.class, context), attemptInformer(Pod.class, context), gate.releases());
+        attemptInformer(Job.class, context),
+        attemptInformer(Pod.class, context),
+        gate.releases(),
+        ownWrites);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, QualificationRun> attemptInformer(
@@ -112,7 +118,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
   @Override
   public UpdateControl<QualificationRun> reconcile(
-      QualificationRun run, Context<QualificationRun> context) {
+      QualificationRun given, Context<QualificationRun> context) {
+    QualificationRun run = ownWrites.newest(given, context.getPrimaryCache()::get);
     Instant now = clock.instant();
     QualificationRunSpec spec = run.getSpec() == null ? new QualificationRunSpec() : run.getSpec();
     List<QualificationRun> neighbours =
@@ -138,7 +145,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       decision = managed.execute(run, decision, inputs, jobs, pods, now);
     }
 
-    statusWriter.writeIfChanged(run, decision.status(), context);
+    statusWriter.writeIfChanged(run, decision.status(), context).ifPresent(ownWrites::written);
     metrics.decided(run, decision, clock.instant());
     // Events only after the status they describe is stored: a failed write is retried by JOSDK
     // and must not leave a duplicate event behind.

@@ -13,6 +13,7 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.config.RunwardenConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /**
  * Writes the operator-owned part of a run's status, and only when it changed.
@@ -20,8 +21,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * <p>Server-side apply, without a resourceVersion precondition, under the operator's own field
  * manager: the applied object never contains {@code status.report}, so the operator never owns (and
  * never overwrites) the fields workers write, and a heartbeat landing between our read and our
- * write is not a conflict. The written object is handed to JOSDK's cache so the next reconcile
- * never decides from the status we just replaced.
+ * write is not a conflict. The written object is handed to JOSDK's cache, and returned for {@link
+ * OwnWrites}, so the next reconcile never decides from the status we just replaced.
  *
  * <p>Empty strings are left out of what is applied. They carry nothing in this status, and the
  * Kubernetes 1.20.2 API server the tests build from Debian's source stores an empty string in a
@@ -41,18 +42,22 @@ public class StatusWriter {
     this.fieldManager = config.fieldManager();
   }
 
+  KubernetesSerialization serialization() {
+    return serialization;
+  }
+
   /**
    * Writes {@code next} unless it equals what is stored.
    *
-   * @return whether a write happened
+   * @return the run as the API server stored it, if a write happened
    */
-  public boolean writeIfChanged(
+  public Optional<QualificationRun> writeIfChanged(
       QualificationRun run, QualificationRunStatus next, Context<QualificationRun> ctx) {
     QualificationRunStatus current = run.getStatus();
     JsonNode before = normalized(current == null ? new QualificationRunStatus() : current);
     JsonNode after = normalized(next);
     if (before.equals(after)) {
-      return false;
+      return Optional.empty();
     }
     QualificationRun apply = new QualificationRun();
     apply.setMetadata(
@@ -74,7 +79,7 @@ public class StatusWriter {
     ctx.eventSourceRetriever()
         .getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);
-    return true;
+    return Optional.of(written);
   }
 
   private JsonNode normalized(QualificationRunStatus status) {

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +32,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,10 +164,78 @@ class ExternalServiceTest {
     assertThat(everything).doesNotContain("s3cr3t");
   }
 
+  /**
+   * The abandoned worker speaks up while the operator waits on the service. The decision to retry
+   * was made from the run before that report; the report lands first, the operator's write after
+   * it, and the informer may hand the next reconcile the report's version, which lacks the retry.
+   * The operator decides from its own write instead: the retry is neither undone nor repeated.
+   * Whether the informer is behind at that moment is a race, so several runs go through it at once.
+   */
+  @Test
+  void aLateReportFromTheAbandonedAttemptDuringTheCheckNeitherUndoesNorRepeatsTheRetry() {
+    service.state("job-1", "failed");
+    service.slow();
+    Map<String, List<Integer>> attempts = new ConcurrentHashMap<>();
+    List<String> runs = IntStream.range(0, 8).mapToObj(i -> "zombie-" + i).toList();
+    try (Watch watch =
+        client
+            .resources(QualificationRun.class)
+            .inNamespace(ns)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, QualificationRun run) {
+                    if (run.getStatus() != null && run.getStatus().getAttempt() != null) {
+                      attempts
+                          .computeIfAbsent(
+                              run.getMetadata().getName(), n -> new CopyOnWriteArrayList<>())
+                          .add(run.getStatus().getAttempt());
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
+      List<TestWorker> zombies =
+          runs.stream()
+              .map(name -> startAndAbandon(name, service.url(), e -> e.setTimeout("20s")))
+              .toList();
+      await().atMost(WAIT).until(() -> service.requests().size() == runs.size());
+      zombies.forEach(zombie -> zombie.heartbeat(1, 5L, "item=5"));
+      service.release();
+
+      await()
+          .atMost(WAIT)
+          .until(() -> runs.stream().allMatch(r -> get(r).getStatus().getAttempt() == 2));
+      // An undoing write would follow at once; give it time to show, and the watch to deliver.
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> runs.stream().allMatch(r -> get(r).getStatus().getAttempt() == 2));
+      assertThat(service.requests()).as("the service asked once per run").hasSize(runs.size());
+      for (String run : runs) {
+        assertThat(attempts.get(run)).as("%s, attempt in each version", run).isSorted();
+        assertThat(attempts.get(run)).last().isEqualTo(2);
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> retriesStarted().size() == runs.size());
+      assertThat(retriesStarted())
+          .as("one retry per run")
+          .containsExactlyInAnyOrderElementsOf(runs);
+    }
+  }
+
+  private List<String> retriesStarted() {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> Reasons.RETRY_STARTED.equals(e.getReason()))
+        .map(e -> e.getInvolvedObject().getName())
+        .toList();
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
 
   /** A worker claims attempt 1, says it drives service job "job-1", then goes silent. */
-  private void startAndAbandon(String name, String url, Consumer<ExternalServiceSpec> customize) {
+  private TestWorker startAndAbandon(
+      String name, String url, Consumer<ExternalServiceSpec> customize) {
     create(
         name,
         r -> {
@@ -174,6 +248,7 @@ class ExternalServiceTest {
     TestWorker worker = new TestWorker(client, ns, name, "w-1");
     int attempt = worker.claim();
     worker.reportServiceJob(attempt, "job-1");
+    return worker;
   }
 
   private void create(String name, Consumer<QualificationRun> customize) {
