@@ -153,7 +153,10 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     if (decision.status().getPhase().isTerminal() && !Admissions.terminal(run)) {
       gate.released(run, neighbours);
     }
-    return reschedule(decision, now);
+    // Wake-ups are absolute instants; JOSDK counts the delay from when this method returns. A
+    // status write that took seconds (a slow or restarting API server) must not push every
+    // deadline back by that long, so the delay is measured from now, not from the decision.
+    return reschedule(decision, clock.instant());
   }
 
   private static UpdateControl<QualificationRun> reschedule(Decision decision, Instant now) {
