@@ -18,10 +18,11 @@ import java.util.function.Function;
  *
  * <p>Why: JOSDK holds a written object in its own short-lived cache, but drops it on the next
  * informer event of that run, even one older than the write (a worker's heartbeat that reached the
- * API server just before it). JOSDK 5.2 compares resource versions numerically only for secondary
- * informers, never for the primary resource. Under load the watch runs seconds to minutes behind,
- * and a reconcile in that window saw a run as it was before its own write: the 10,000-run benchmark
- * logged {@code Claimed} twice for 404 runs, with a second, redundant status write each time.
+ * API server just before it). JOSDK 5.2 can compare resource versions numerically, but only for
+ * secondary informers and only when configured, never for the primary resource. Under load the
+ * watch runs seconds to minutes behind, and a reconcile in that window saw a run as it was before
+ * its own write: the 10,000-run benchmark logged {@code Claimed} twice for 404 runs, with a second,
+ * redundant status write each time.
  *
  * <p>Resource versions are compared as numbers, which the API conventions call opaque; every
  * etcd-backed API server issues increasing integers, and JOSDK relies on the same. When one does
