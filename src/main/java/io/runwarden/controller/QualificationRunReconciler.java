@@ -65,6 +65,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final StatusWriter statusWriter;
   private final RunEvents events;
   private final OwnWrites ownWrites;
+  private final RunCache runCache;
 
   public QualificationRunReconciler(
       Lifecycle lifecycle,
@@ -74,7 +75,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       RunMetrics metrics,
       Clock clock,
       StatusWriter statusWriter,
-      RunEvents events) {
+      RunEvents events,
+      RunCache runCache) {
     this.lifecycle = lifecycle;
     this.managed = managed;
     this.gate = gate;
@@ -84,12 +86,13 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.statusWriter = statusWriter;
     this.events = events;
     this.ownWrites = new OwnWrites(statusWriter.serialization());
+    this.runCache = runCache;
   }
 
   @Override
   public List<EventSource<?, QualificationRun>> prepareEventSources(
       EventSourceContext<QualificationRun> context) {
-    metrics.observe(context.getPrimaryCache());
+    runCache.set(context.getPrimaryCache());
     return List.of(
         attemptInformer(Job.class, context),
         attemptInformer(Pod.class, context),

@@ -11,6 +11,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.config.RunwardenConfig;
 import io.runwarden.controller.QualificationRunReconciler;
+import io.runwarden.controller.RunCache;
 import io.runwarden.execution.AttemptJobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -26,11 +27,13 @@ import org.jboss.logging.Logger;
 /**
  * Deletes finished runs past their retention, and attempt Jobs whose run is gone.
  *
- * <p>Like Kubernetes' TTL-after-finished controller: choose from a cheap list (served from the API
- * server's cache), then for each candidate read it again, check again, and delete with UID and
- * resourceVersion preconditions, so a run re-created under the same name, or changed since it was
- * read, survives. Background propagation takes its Jobs along. Deletions are paced, and run on the
- * scheduler's thread, never on a reconcile thread.
+ * <p>Like Kubernetes' TTL-after-finished controller: choose from the controller's informer cache,
+ * then for each candidate read it again, check again, and delete with UID and resourceVersion
+ * preconditions, so a run re-created under the same name, or changed since it was read, survives.
+ * Choosing from a list of every run instead cost, with 10,000 runs, 31 MB of JSON from the API
+ * server every interval and ~60 MB of heap beside the cache (the operator's peak memory).
+ * Background propagation takes its Jobs along. Deletions are paced, and run on the scheduler's
+ * thread, never on a reconcile thread.
  */
 @ApplicationScoped
 public class RunCollector {
@@ -45,13 +48,19 @@ public class RunCollector {
   private final RunwardenConfig.Gc config;
   private final Clock clock;
   private final MeterRegistry metrics;
+  private final RunCache cache;
 
   public RunCollector(
-      KubernetesClient client, RunwardenConfig config, Clock clock, MeterRegistry metrics) {
+      KubernetesClient client,
+      RunwardenConfig config,
+      Clock clock,
+      MeterRegistry metrics,
+      RunCache cache) {
     this.client = client;
     this.config = config.gc();
     this.clock = clock;
     this.metrics = metrics;
+    this.cache = cache;
   }
 
   @Scheduled(
@@ -81,7 +90,7 @@ public class RunCollector {
    */
   public synchronized Summary sweep(Instant now, boolean dryRun, double deletesPerSecond) {
     Retention retention = retention();
-    List<QualificationRun> runs = listRuns();
+    List<QualificationRun> runs = cache.runs().toList();
     List<QualificationRun> chosen = retention.select(runs, now);
     return collect(runs, chosen, retention, now, dryRun, deletesPerSecond);
   }
@@ -238,22 +247,6 @@ public class RunCollector {
               Job, io.fabric8.kubernetes.api.model.batch.v1.JobList, ?>
           jobs) {
     return jobs.withLabel(AttemptJobs.LABEL_RUN).list(cached()).getItems();
-  }
-
-  private List<QualificationRun> listRuns() {
-    if (watched().isEmpty()) {
-      return client.resources(QualificationRun.class).inAnyNamespace().list(cached()).getItems();
-    }
-    return watched().stream()
-        .flatMap(
-            ns ->
-                client
-                    .resources(QualificationRun.class)
-                    .inNamespace(ns)
-                    .list(cached())
-                    .getItems()
-                    .stream())
-        .toList();
   }
 
   /**

@@ -1,11 +1,11 @@
 package io.runwarden.metrics;
 
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.controller.RunCache;
 import io.runwarden.lifecycle.Decision;
 import io.runwarden.lifecycle.Enforcement;
 import io.runwarden.lifecycle.ExternalResult;
@@ -14,7 +14,6 @@ import io.runwarden.lifecycle.RunEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Prometheus metrics of the lifecycle (served at /q/metrics). Reconcile durations come from the
@@ -25,11 +24,11 @@ public class RunMetrics {
 
   private final MeterRegistry registry;
   private final DistributionSummary lateness;
-  private final AtomicReference<IndexedResourceCache<QualificationRun>> runs =
-      new AtomicReference<>();
+  private final RunCache runs;
 
-  public RunMetrics(MeterRegistry registry) {
+  public RunMetrics(MeterRegistry registry, RunCache runs) {
     this.registry = registry;
+    this.runs = runs;
     this.lateness =
         DistributionSummary.builder("runwarden_enforcement_lateness_seconds")
             .description(
@@ -48,15 +47,8 @@ public class RunMetrics {
   }
 
   /** Runs by phase are read from the informer cache at scrape time: nothing to keep in sync. */
-  public void observe(IndexedResourceCache<QualificationRun> cache) {
-    runs.set(cache);
-  }
-
   private double count(Phase phase) {
-    IndexedResourceCache<QualificationRun> cache = runs.get();
-    if (cache == null) return 0;
-    return cache
-        .list()
+    return runs.runs()
         .filter(r -> r.getStatus() != null && r.getStatus().getPhase() == phase)
         .count();
   }

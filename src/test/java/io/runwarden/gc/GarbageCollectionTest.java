@@ -138,7 +138,7 @@ class GarbageCollectionTest {
   // --- helpers -----------------------------------------------------------------------------------
 
   /**
-   * Sweeps list from the API server's watch cache, which may trail a run that finished a moment
+   * Sweeps choose from the operator's informer cache, which may trail a run that finished a moment
    * ago; the collector is eventually consistent by design, so repeat the (idempotent) sweep.
    */
   private void sweepUntilGone(Instant asOf, String name) {

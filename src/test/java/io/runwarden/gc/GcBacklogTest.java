@@ -12,6 +12,7 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.controller.RunCache;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.TestCluster;
 import jakarta.inject.Inject;
@@ -40,6 +41,7 @@ class GcBacklogTest {
   private static final int BACKLOG = 2_000;
   private final KubernetesClient client = TestCluster.get().client();
   @Inject RunCollector collector;
+  @Inject RunCache runCache;
 
   @Test
   void twoThousandExpiredRunsAreCollectedWithoutDelayingLiveDeadlines() throws Exception {
@@ -56,6 +58,18 @@ class GcBacklogTest {
           .atMost(Duration.ofMinutes(4))
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> failedCount(ns) == BACKLOG);
+      // The sweep chooses from the operator's informer cache, which may trail the API server.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  runCache
+                          .runs()
+                          .filter(r -> ns.equals(r.getMetadata().getNamespace()))
+                          .filter(r -> r.getStatus() != null)
+                          .filter(r -> r.getStatus().getPhase() == Phase.Failed)
+                          .count()
+                      == BACKLOG);
 
       Instant sweepStart = Instant.now();
       CompletableFuture<RunCollector.Summary> sweep =
