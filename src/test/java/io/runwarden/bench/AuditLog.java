@@ -36,7 +36,9 @@ final class AuditLog {
       Path policy = dir.resolve("audit-policy.yaml");
       Files.writeString(policy, POLICY);
       Path log = dir.resolve("audit.log");
-      Files.deleteIfExists(log);
+      for (Path old : files(log)) Files.delete(old);
+      // 0 does not mean unlimited: the API server's log rotation then uses its own default,
+      // 100 MB, and a 10,000-run benchmark writes more than that. count() reads every file.
       return List.of(
           "--audit-policy-file=" + policy,
           "--audit-log-path=" + log,
@@ -57,24 +59,43 @@ final class AuditLog {
   static Map<String, Long> count(Path log, String agentPrefix, Predicate<String> namespaces) {
     ObjectMapper json = new ObjectMapper();
     Map<String, Long> counts = new TreeMap<>();
-    try (BufferedReader in = Files.newBufferedReader(log)) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        JsonNode e = json.readTree(line);
-        if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
-        JsonNode ref = e.path("objectRef");
-        if (ref.hasNonNull("namespace") && !namespaces.test(ref.path("namespace").asText())) {
-          continue;
+    for (Path file : files(log)) {
+      try (BufferedReader in = Files.newBufferedReader(file)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          JsonNode e = json.readTree(line);
+          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
+          JsonNode ref = e.path("objectRef");
+          if (ref.hasNonNull("namespace") && !namespaces.test(ref.path("namespace").asText())) {
+            continue;
+          }
+          String resource = ref.path("resource").asText("-");
+          if (ref.hasNonNull("subresource")) resource += "/" + ref.path("subresource").asText();
+          String verb = e.path("verb").asText();
+          counts.merge(verb + " " + resource, 1L, Long::sum);
         }
-        String resource = ref.path("resource").asText("-");
-        if (ref.hasNonNull("subresource")) resource += "/" + ref.path("subresource").asText();
-        String verb = e.path("verb").asText();
-        counts.merge(verb + " " + resource, 1L, Long::sum);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
+    }
+    return counts;
+  }
+
+  /** The log and the files it was rotated into (audit-<time>.log beside it). */
+  private static List<Path> files(Path log) {
+    String base = log.getFileName().toString().replaceFirst("\\.log$", "");
+    try (var listing = Files.list(log.getParent())) {
+      return listing
+          .filter(
+              f -> {
+                String n = f.getFileName().toString();
+                return n.equals(base + ".log") || (n.startsWith(base + "-") && n.endsWith(".log"));
+              })
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return counts;
   }
 
   /** Writes: create, update, patch, delete (events and leases are counted apart by callers). */
