@@ -46,7 +46,10 @@ public class OwnWrites extends AbstractEventSource<OwnWrites.None, Qualification
     this.serialization = serialization;
   }
 
-  /** Remembers a run as the API server returned it after the operator's write. */
+  /**
+   * Remembers a run as the API server returned it: after the operator's write, or from a {@link
+   * FreshRead} that found the informer behind.
+   */
   public void written(QualificationRun run) {
     pending.merge(ResourceID.fromResource(run), run, (old, now) -> newer(now, old) ? now : old);
   }

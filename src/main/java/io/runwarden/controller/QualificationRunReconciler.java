@@ -66,6 +66,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final RunEvents events;
   private final OwnWrites ownWrites;
   private final RunCache runCache;
+  private final FreshRead freshRead;
 
   public QualificationRunReconciler(
       Lifecycle lifecycle,
@@ -76,7 +77,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       Clock clock,
       StatusWriter statusWriter,
       RunEvents events,
-      RunCache runCache) {
+      RunCache runCache,
+      FreshRead freshRead) {
     this.lifecycle = lifecycle;
     this.managed = managed;
     this.gate = gate;
@@ -87,6 +89,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.events = events;
     this.ownWrites = new OwnWrites(statusWriter.serialization());
     this.runCache = runCache;
+    this.freshRead = freshRead;
   }
 
   @Override
@@ -137,6 +140,15 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     }
 
     Decision decision = lifecycle.decide(run, inputs, now);
+    if (FreshRead.needed(run, decision)) {
+      Optional<QualificationRun> newer = freshRead.newerThan(run);
+      if (newer.isPresent()) {
+        // The informer is behind (a saturated API server): decide again, at once, from the run as
+        // the API server has it; OwnWrites hands that version to the next reconcile.
+        ownWrites.written(newer.get());
+        return UpdateControl.<QualificationRun>noUpdate().rescheduleAfter(Duration.ofMillis(1));
+      }
+    }
     if (decision.externalCheck().isPresent()) {
       var answer = probe.check(run, decision.externalCheck().get(), lifecycle.externalTimeout(run));
       metrics.externalCheck(answer);
