@@ -23,14 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class RestartIT {
 
-  /**
-   * Progress alone reaches the status at most every runwarden.progress-refresh (15 s by default),
-   * and this test spans about that long: its assertion on the healthy run's mirrored progress used
-   * to race the first mirror, passing on a slow machine and failing on a fast one (it fails every
-   * time with a 60 s refresh). Restart safety does not depend on the throttle, so it is off here.
-   */
-  private static final String MIRROR_PROGRESS_AT_ONCE = "-Drunwarden.progress-refresh=1ms";
-
   private final KubernetesClient client = TestCluster.get().client();
   private final String ns = TestCluster.get().newNamespace("restart");
 
@@ -39,7 +31,10 @@ class RestartIT {
     QualificationRun healthy;
     TestWorker deadWorker;
     TestWorker healthyWorker;
-    try (OperatorProcess first = OperatorProcess.start(MIRROR_PROGRESS_AT_ONCE)) {
+    // This test spans about one default progress refresh (15 s): its assertion on the healthy
+    // run's mirrored progress raced the first mirror, passing on a slow machine and failing on a
+    // fast one (every time with a 60 s refresh). Restart safety does not depend on the throttle.
+    try (OperatorProcess first = OperatorProcess.start(OperatorProcess.MIRROR_PROGRESS_AT_ONCE)) {
       create("healthy");
       create("dead");
       awaitPhase("healthy", Phase.Pending);
@@ -61,7 +56,8 @@ class RestartIT {
           .until(() -> Instant.now().isAfter(deadExpires.plusSeconds(2)));
       assertThat(get("dead").getStatus().getPhase()).isEqualTo(Phase.Running);
 
-      try (OperatorProcess second = OperatorProcess.start(MIRROR_PROGRESS_AT_ONCE)) {
+      try (OperatorProcess second =
+          OperatorProcess.start(OperatorProcess.MIRROR_PROGRESS_AT_ONCE)) {
         QualificationRun dead =
             await()
                 .atMost(Duration.ofSeconds(10))

@@ -42,7 +42,7 @@ class BadInputIT {
     Path kubeconfig = ChartRbac.install("badinput", opNs);
     ns = TestCluster.get().newNamespace("badinput");
     // Progress mirrored at once so that clamping is visible without waiting 15 s.
-    operator = OperatorProcess.startWith(kubeconfig, "-Drunwarden.progress-refresh=1ms");
+    operator = OperatorProcess.startWith(kubeconfig, OperatorProcess.MIRROR_PROGRESS_AT_ONCE);
   }
 
   @AfterAll

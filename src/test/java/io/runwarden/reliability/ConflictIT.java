@@ -37,7 +37,7 @@ class ConflictIT {
     String ns = TestCluster.get().newNamespace("conflict");
     // Progress mirrored on every report, so the operator writes as often as the worker does.
     try (OperatorProcess operator =
-        OperatorProcess.startWith(kubeconfig, "-Drunwarden.progress-refresh=1ms")) {
+        OperatorProcess.startWith(kubeconfig, OperatorProcess.MIRROR_PROGRESS_AT_ONCE)) {
       create(ns, "contested");
       await().atMost(Duration.ofSeconds(20)).until(() -> status(ns, "contested") != null);
 

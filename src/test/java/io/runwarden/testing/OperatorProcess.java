@@ -21,6 +21,13 @@ import java.util.List;
  */
 public final class OperatorProcess implements AutoCloseable {
 
+  /**
+   * Operator flag: progress is mirrored into the status at every report instead of at most every
+   * runwarden.progress-refresh (15 s by default), for tests whose assertions on mirrored progress
+   * must not wait for or race that throttle.
+   */
+  public static final String MIRROR_PROGRESS_AT_ONCE = "-Drunwarden.progress-refresh=1ms";
+
   private static int started;
 
   private final Process process;
