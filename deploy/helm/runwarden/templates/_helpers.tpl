@@ -35,6 +35,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: ["runwarden.io"]
   resources: ["qualificationruns/status"]
   verbs: ["get", "patch"]
+# Each run's report (the workers' channel): created and opened by the operator, which never
+# writes its status.
+- apiGroups: ["runwarden.io"]
+  resources: ["qualificationrunreports"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "delete"]

@@ -3,6 +3,7 @@ package io.runwarden.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.lifecycle.Decision;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Objects;
@@ -15,8 +16,8 @@ import java.util.Optional;
  * watch runs seconds behind: in the 10,000-run benchmark the operator saw worker reports 1-1.4 s
  * late for ~20 s, and failed a healthy attempt whose last two heartbeats had reached the API server
  * 2.9 s and 1.0 s before the decision. A retry or a failure cannot be taken back, so before one is
- * written the run is read again (one GET, only for these rare decisions); if the API server has a
- * newer version, the decision is dropped and made again from that version.
+ * written the run's report (where workers write) is read again (one GET, only for these rare
+ * decisions); if the API server has a newer version, the decision is made again from it.
  */
 @ApplicationScoped
 public class FreshRead {
@@ -38,18 +39,25 @@ public class FreshRead {
     return endsAttempt || decision.externalCheck().isPresent();
   }
 
-  /** The run as the API server has it now, when that is a later version than {@code seen}. */
-  public Optional<QualificationRun> newerThan(QualificationRun seen) {
-    QualificationRun current =
+  /**
+   * The run's report as the API server has it now, when that is a later version than {@code seen}
+   * (the informer's, or null when the informer has none).
+   */
+  public Optional<QualificationRunReport> newerReport(
+      QualificationRun run, QualificationRunReport seen) {
+    QualificationRunReport current =
         client
-            .resources(QualificationRun.class)
-            .inNamespace(seen.getMetadata().getNamespace())
-            .withName(seen.getMetadata().getName())
+            .resources(QualificationRunReport.class)
+            .inNamespace(run.getMetadata().getNamespace())
+            .withName(run.getMetadata().getName())
             .get();
-    if (current == null
-        || !Objects.equals(current.getMetadata().getUid(), seen.getMetadata().getUid())) {
+    if (current == null) {
       return Optional.empty();
     }
-    return OwnWrites.newer(current, seen) ? Optional.of(current) : Optional.empty();
+    boolean newer =
+        seen == null
+            || !Objects.equals(current.getMetadata().getUid(), seen.getMetadata().getUid())
+            || OwnWrites.newer(current, seen);
+    return newer ? Optional.of(current) : Optional.empty();
   }
 }

@@ -1,5 +1,6 @@
 package io.runwarden.controller;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
@@ -111,7 +112,7 @@ public class OwnWrites extends AbstractEventSource<OwnWrites.None, Qualification
   }
 
   /** Whether {@code a} is a later version than {@code b}; false when either does not parse. */
-  static boolean newer(QualificationRun a, QualificationRun b) {
+  static boolean newer(HasMetadata a, HasMetadata b) {
     try {
       return Long.parseLong(a.getMetadata().getResourceVersion())
           > Long.parseLong(b.getMetadata().getResourceVersion());

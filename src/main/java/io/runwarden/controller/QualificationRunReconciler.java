@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.concurrency.Admissions;
 import io.runwarden.concurrency.ConcurrencyGate;
@@ -26,6 +27,7 @@ import io.runwarden.lifecycle.Decision;
 import io.runwarden.lifecycle.Inputs;
 import io.runwarden.lifecycle.Lifecycle;
 import io.runwarden.metrics.RunMetrics;
+import io.runwarden.reports.ReportChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,15 +42,16 @@ import java.util.Set;
  * polling: a run with nothing due sleeps until its next deadline, and a terminal run is never
  * rescheduled.
  *
- * <p>Generation-aware filtering is off because workers report through the status subresource, which
- * does not bump the generation; {@link ReportChangeFilter} decides instead. Attempt Jobs and their
- * pods are watched through informers limited to Runwarden's label. {@link OwnWrites} makes sure a
- * reconcile never decides from a status older than the operator's own last write.
+ * <p>Workers report in each run's {@link QualificationRunReport}, watched by an informer of its own
+ * ({@link ReportChangeFilter} skips heartbeat-only updates); a run itself reconciles on spec and
+ * annotation changes ({@link RunChangeFilter}). Attempt Jobs and their pods are watched through
+ * informers limited to Runwarden's label, and count only when the run owns them. {@link OwnWrites}
+ * makes sure a reconcile never decides from a status older than the operator's own last write.
  */
 @ControllerConfiguration(
     name = QualificationRunReconciler.NAME,
     generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = ReportChangeFilter.class))
+    informer = @Informer(onUpdateFilter = RunChangeFilter.class))
 public class QualificationRunReconciler implements Reconciler<QualificationRun> {
 
   public static final String NAME = "qualificationrun";
@@ -67,6 +70,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final OwnWrites ownWrites;
   private final RunCache runCache;
   private final FreshRead freshRead;
+  private final ReportChannel reports;
 
   public QualificationRunReconciler(
       Lifecycle lifecycle,
@@ -78,7 +82,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       StatusWriter statusWriter,
       RunEvents events,
       RunCache runCache,
-      FreshRead freshRead) {
+      FreshRead freshRead,
+      ReportChannel reports) {
     this.lifecycle = lifecycle;
     this.managed = managed;
     this.gate = gate;
@@ -90,6 +95,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.ownWrites = new OwnWrites(statusWriter.serialization());
     this.runCache = runCache;
     this.freshRead = freshRead;
+    this.reports = reports;
   }
 
   @Override
@@ -97,10 +103,25 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       EventSourceContext<QualificationRun> context) {
     runCache.set(context.getPrimaryCache());
     return List.of(
+        reportInformer(context),
         attemptInformer(Job.class, context),
         attemptInformer(Pod.class, context),
         gate.releases(),
         ownWrites);
+  }
+
+  /** A run's report has the run's name; a foreign one of that name is seen too, to be replaced. */
+  private static InformerEventSource<QualificationRunReport, QualificationRun> reportInformer(
+      EventSourceContext<QualificationRun> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(QualificationRunReport.class, QualificationRun.class)
+            .withSecondaryToPrimaryMapper(
+                (QualificationRunReport r) ->
+                    Set.of(
+                        new ResourceID(r.getMetadata().getName(), r.getMetadata().getNamespace())))
+            .withOnUpdateFilter(new ReportChangeFilter())
+            .build(),
+        context);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, QualificationRun> attemptInformer(
@@ -132,21 +153,34 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
         spec.getConcurrency() == null
             ? List.of()
             : context.getPrimaryCache().list(run.getMetadata().getNamespace()).toList();
-    Inputs inputs = Inputs.NONE.withAdmission(gate.admission(run, neighbours));
-    Set<Job> jobs = spec.getJob() == null ? Set.of() : context.getSecondaryResources(Job.class);
-    Set<Pod> pods = spec.getJob() == null ? Set.of() : context.getSecondaryResources(Pod.class);
+    QualificationRunReport report =
+        context.getSecondaryResource(QualificationRunReport.class).orElse(null);
+    Inputs inputs =
+        Inputs.NONE
+            .withAdmission(gate.admission(run, neighbours))
+            .withReport(ReportChannel.reportOf(run, report));
+    ManagedExecution.Owned attempts =
+        spec.getJob() == null
+            ? new ManagedExecution.Owned(List.of(), List.of())
+            : ManagedExecution.owned(
+                run,
+                context.getSecondaryResources(Job.class),
+                context.getSecondaryResources(Pod.class));
+    List<Job> jobs = attempts.jobs();
+    List<Pod> pods = attempts.pods();
     if (spec.getJob() != null) {
       inputs = managed.observe(run, jobs, pods, inputs);
     }
 
     Decision decision = lifecycle.decide(run, inputs, now);
     if (FreshRead.needed(run, decision)) {
-      Optional<QualificationRun> newer = freshRead.newerThan(run);
+      Optional<QualificationRunReport> newer = freshRead.newerReport(run, report);
       if (newer.isPresent()) {
-        // The informer is behind (a saturated API server): decide again, at once, from the run as
-        // the API server has it; OwnWrites hands that version to the next reconcile.
-        ownWrites.written(newer.get());
-        return UpdateControl.<QualificationRun>noUpdate().rescheduleAfter(Duration.ofMillis(1));
+        // The informer is behind (a saturated API server): decide again from the report as the
+        // API server has it now.
+        report = newer.get();
+        inputs = inputs.withReport(ReportChannel.reportOf(run, report));
+        decision = lifecycle.decide(run, inputs, now);
       }
     }
     if (decision.externalCheck().isPresent()) {
@@ -160,6 +194,9 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       decision = managed.execute(run, decision, inputs, jobs, pods, now);
     }
 
+    // The report opens the attempt before the run says so: a worker that sees the attempt open
+    // can claim it at once, and its claim is judged against the run's decided attempt.
+    reports.open(run, decision.status(), report, () -> lifecycle.heartbeatTimeout(run));
     statusWriter.writeIfChanged(run, decision.status(), context).ifPresent(ownWrites::written);
     metrics.decided(run, decision, clock.instant());
     // Events only after the status they describe is stored: a failed write is retried by JOSDK

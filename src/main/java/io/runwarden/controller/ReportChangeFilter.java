@@ -1,38 +1,23 @@
 package io.runwarden.controller;
 
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
-import io.runwarden.api.v1alpha1.QualificationRun;
-import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.api.v1alpha1.WorkerReport;
 import java.util.Objects;
 
 /**
- * Which updates of a run are worth a reconcile.
- *
- * <p>Yes: a spec change (generation), an annotation change (manual actions), and a worker report
- * that says something new: a claim, progress, an outcome, a checkpoint. No: the operator's own
- * status writes (no loop), and heartbeat-only reports. A heartbeat only moves a deadline later, and
- * the core reads the latest heartbeat from the report when that deadline's wake-up comes, so
- * skipping them saves a reconcile per heartbeat per run without delaying any decision.
+ * Which updates of a run's report are worth a reconcile: a worker's report that says something new
+ * (a claim, progress, an outcome, a checkpoint, a service job id). Not heartbeat-only reports: a
+ * heartbeat only moves a deadline later, and the core reads the latest heartbeat from the informer
+ * when that deadline's wake-up comes, so skipping them saves a reconcile per heartbeat per run
+ * without delaying any decision. Not the operator's own spec writes either (no loop). Creation and
+ * deletion always count.
  */
-public class ReportChangeFilter implements OnUpdateFilter<QualificationRun> {
+public class ReportChangeFilter implements OnUpdateFilter<QualificationRunReport> {
 
   @Override
-  public boolean accept(QualificationRun newRun, QualificationRun oldRun) {
-    if (!Objects.equals(
-        newRun.getMetadata().getGeneration(), oldRun.getMetadata().getGeneration())) {
-      return true;
-    }
-    if (!Objects.equals(
-        newRun.getMetadata().getAnnotations(), oldRun.getMetadata().getAnnotations())) {
-      return true;
-    }
-    return !sameButHeartbeat(report(newRun), report(oldRun));
-  }
-
-  private static WorkerReport report(QualificationRun run) {
-    QualificationRunStatus status = run.getStatus();
-    return status == null ? null : status.getReport();
+  public boolean accept(QualificationRunReport newReport, QualificationRunReport oldReport) {
+    return !sameButHeartbeat(newReport.getStatus(), oldReport.getStatus());
   }
 
   static boolean sameButHeartbeat(WorkerReport a, WorkerReport b) {

@@ -19,8 +19,8 @@ import java.util.Optional;
  * Writes the operator-owned part of a run's status, and only when it changed.
  *
  * <p>Server-side apply, without a resourceVersion precondition, under the operator's own field
- * manager: the applied object never contains {@code status.report}, so the operator never owns (and
- * never overwrites) the fields workers write, and a heartbeat landing between our read and our
+ * manager. The status is the operator's alone (workers report in the run's QualificationRunReport),
+ * so there is nothing to merge with: a spec or annotation change landing between our read and our
  * write is not a conflict. The written object is handed to JOSDK's cache, and returned for {@link
  * OwnWrites}, so the next reconcile never decides from the status we just replaced.
  *
@@ -86,10 +86,9 @@ public class StatusWriter {
     return normalized(serialization, status);
   }
 
-  /** The operator-owned status as it is applied: no report, no empty strings. */
+  /** The status as it is applied: no empty strings. */
   static JsonNode normalized(KubernetesSerialization serialization, QualificationRunStatus status) {
     ObjectNode node = serialization.convertValue(status, ObjectNode.class);
-    node.remove("report");
     dropEmptyStrings(node);
     return node;
   }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.kube.UidDelete;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,14 +49,47 @@ public class AttemptJobExecutor {
       return Optional.empty();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        LOG.debugf("Job %s exists already: adopted", job.getMetadata().getName());
-        return Optional.empty();
+        return adopt(run, job);
       }
       if (e.getCode() == 422 || e.getCode() == 400) {
         return Optional.of(e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
       }
       throw e;
     }
+  }
+
+  /**
+   * A Job of the attempt's name exists: ours (a crash between deciding and creating) is adopted.
+   * One the run does not own is never taken for its attempt: a leftover of a deleted run of the
+   * same name is deleted (UID precondition) and the attempt's Job made on the next reconcile; one
+   * that no run owns is someone else's, left alone, and the attempt cannot start (StartTimeout will
+   * say why).
+   */
+  private Optional<String> adopt(QualificationRun run, Job wanted) {
+    Job existing = client.resource(wanted).get();
+    if (existing == null || run.owns(existing)) {
+      LOG.debugf("Job %s exists already: adopted", wanted.getMetadata().getName());
+      return Optional.empty();
+    }
+    boolean leftover =
+        existing.getMetadata().getOwnerReferences() != null
+            && existing.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> QualificationRun.class.getSimpleName().equals(o.getKind()));
+    if (leftover) {
+      LOG.infof(
+          "%s/%s: Job %s belongs to an earlier run of this name: deleted",
+          run.getMetadata().getNamespace(),
+          run.getMetadata().getName(),
+          existing.getMetadata().getName());
+      UidDelete.delete(client, existing, "jobs");
+    } else {
+      LOG.warnf(
+          "%s/%s: Job %s exists and is not owned by this run: not adopted",
+          run.getMetadata().getNamespace(),
+          run.getMetadata().getName(),
+          existing.getMetadata().getName());
+    }
+    return Optional.empty();
   }
 
   /** Deletes an attempt's Job (its pods go with it) and any live pod left behind. */

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Managed mode (spec.job): observe the attempt Jobs, let the core decide, then make the cluster
@@ -39,6 +41,28 @@ public class ManagedExecution {
     this.executor = executor;
     this.serialization = client.getKubernetesSerialization();
   }
+
+  /**
+   * The Jobs this run owns (by UID), and the pods those Jobs own. A Job of the run's name or labels
+   * that it does not own (left by a deleted run of the same name, or made by someone else) never
+   * decides its outcome, and is never deleted as one of its attempts.
+   */
+  public static Owned owned(QualificationRun run, Collection<Job> jobs, Collection<Pod> pods) {
+    List<Job> own = jobs.stream().filter(run::owns).toList();
+    Set<String> uids = own.stream().map(j -> j.getMetadata().getUid()).collect(Collectors.toSet());
+    List<Pod> ownPods =
+        pods.stream()
+            .filter(
+                p ->
+                    p.getMetadata().getOwnerReferences() != null
+                        && p.getMetadata().getOwnerReferences().stream()
+                            .anyMatch(o -> uids.contains(o.getUid())))
+            .toList();
+    return new Owned(own, ownPods);
+  }
+
+  /** A run's own attempt Jobs and their pods. */
+  public record Owned(List<Job> jobs, List<Pod> pods) {}
 
   /** Facts about the current attempt's Job for the core. */
   public Inputs observe(
@@ -119,9 +143,7 @@ public class ManagedExecution {
   /** Decide once more from the state just decided, with one more fact about its attempt. */
   private Decision decideAgain(QualificationRun run, Decision first, Inputs facts, Instant now) {
     QualificationRun decided = serialization.clone(run);
-    QualificationRunStatus status = serialization.clone(first.status());
-    status.setReport(run.getStatus() == null ? null : run.getStatus().getReport());
-    decided.setStatus(status);
+    decided.setStatus(serialization.clone(first.status()));
     Decision second = lifecycle.decide(decided, facts, now);
     List<RunEvent> events = new ArrayList<>(first.events());
     events.addAll(second.events());

@@ -1,9 +1,7 @@
 package io.runwarden.lifecycle;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.runwarden.api.v1alpha1.AttemptRecord;
 import io.runwarden.api.v1alpha1.HandledRequests;
@@ -81,6 +79,18 @@ public final class Lifecycle {
     return new Evaluation(run, inputs, now).evaluate();
   }
 
+  /**
+   * The heartbeat timeout in force for this run (spec or operator default), if any, for the run's
+   * report: workers heartbeat at a fraction of it.
+   */
+  public Optional<Duration> heartbeatTimeout(QualificationRun run) {
+    try {
+      return RunPolicy.resolve(run.getSpec(), defaults).heartbeat();
+    } catch (InvalidSpecException e) {
+      return Optional.empty();
+    }
+  }
+
   /** How long the external probe may take for this run (spec.externalService.timeout). */
   public Duration externalTimeout(QualificationRun run) {
     Duration t = RunPolicy.resolve(run.getSpec(), defaults).externalTimeout();
@@ -136,13 +146,12 @@ public final class Lifecycle {
       this.external = inputs.external();
       this.now = now;
       this.generation = run.getMetadata().getGeneration();
+      this.report = inputs.report();
       QualificationRunStatus observed = run.getStatus();
-      this.report = observed == null ? null : observed.getReport();
       this.s =
           observed == null
               ? new QualificationRunStatus()
               : COPIER.convertValue(observed, QualificationRunStatus.class);
-      this.s.setReport(null);
     }
 
     Decision evaluate() {
@@ -266,11 +275,7 @@ public final class Lifecycle {
       if (risk != null && riskNow != null && risk.getStatus().equals(riskNow.getStatus())) {
         held.setConditions(s.getConditions().stream().map(c -> c == riskNow ? risk : c).toList());
       }
-      JsonNode heldTree = COPIER.valueToTree(held);
-      JsonNode beforeTree = COPIER.valueToTree(before);
-      ((ObjectNode) beforeTree).remove("report");
-      ((ObjectNode) heldTree).remove("report");
-      if (heldTree.equals(beforeTree)) {
+      if (COPIER.valueToTree(held).equals(COPIER.valueToTree(before))) {
         // Only the mirror changed: keep the stored status and come back when the mirror is due.
         s.setProgress(held.getProgress());
         s.setEstimatedCompletionAt(held.getEstimatedCompletionAt());

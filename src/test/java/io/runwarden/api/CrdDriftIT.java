@@ -11,10 +11,15 @@ import org.junit.jupiter.api.Test;
 class CrdDriftIT {
 
   @Test
-  void committedCrdMatchesTheGeneratedOne() throws Exception {
-    Path generated =
-        TestCluster.projectDir().resolve("target/kubernetes/qualificationruns.runwarden.io-v1.yml");
-    assertThat(Files.readString(TestCluster.crdFile()))
+  void committedCrdsMatchTheGeneratedOnes() throws Exception {
+    for (String name : TestCluster.CRD_FILES) {
+      committedCrdMatchesTheGeneratedOne(name);
+    }
+  }
+
+  private void committedCrdMatchesTheGeneratedOne(String name) throws Exception {
+    Path generated = TestCluster.projectDir().resolve("target/kubernetes").resolve(name);
+    assertThat(Files.readString(TestCluster.crdFile(name)))
         .as(
             "deploy/crds is stale: copy %s to deploy/crds/ (the model changed) and commit it",
             generated)

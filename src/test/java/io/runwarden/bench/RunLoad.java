@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * N QualificationRuns with simulated workers, the way the README tells workers to report: JSON
- * merge patches of status.report. Worker classes by index (i % 10):
+ * N QualificationRuns with simulated workers, the way the README tells workers to report: JSON JSON
+ * patches of the run's report (README, "Worker protocol"). Worker classes by index (i % 10):
  *
  * <ul>
  *   <li>0-5 healthy: claim, one progress heartbeat, succeed after 3 s;
@@ -328,35 +329,36 @@ public final class RunLoad {
   }
 
   private void claim(Track t, int attempt) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("attempt", attempt);
-    report.put("worker", "bench-" + t.name);
-    report(t, attempt, report);
+    Instant now = Instant.now();
+    count(
+        t, attempt, now, WorkerPatch.claim(client, namespace, t.name, "bench-" + t.name, attempt));
   }
 
   private void heartbeat(Track t, int attempt, Long completed, String checkpoint, boolean done) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("attempt", attempt);
-    if (completed != null) report.put("completed", completed);
-    if (checkpoint != null) report.put("checkpoint", checkpoint);
-    if (done) report.put("outcome", "Succeeded");
-    report(t, attempt, report);
+    Map<String, Object> fields = new LinkedHashMap<>();
+    if (completed != null) fields.put("completed", completed);
+    if (checkpoint != null) fields.put("checkpoint", checkpoint);
+    if (done) fields.put("outcome", "Succeeded");
+    Instant now = Instant.now();
+    count(
+        t,
+        attempt,
+        now,
+        WorkerPatch.report(client, namespace, t.name, "bench-" + t.name, attempt, fields, now));
   }
 
-  private void report(Track t, int attempt, Map<String, Object> report) {
-    Instant now = Instant.now();
-    WorkerPatch.send(client, namespace, t.name, report, now)
-        .whenComplete(
-            (ok, error) -> {
-              if (error != null || !ok) {
-                workerErrors.incrementAndGet();
-                return;
-              }
-              workerPatches.incrementAndGet();
-              synchronized (t) {
-                t.lastHeartbeat.put(attempt, now.truncatedTo(ChronoUnit.MILLIS));
-              }
-            });
+  private void count(Track t, int attempt, Instant now, CompletableFuture<Boolean> sent) {
+    sent.whenComplete(
+        (ok, error) -> {
+          if (error != null || !ok) {
+            workerErrors.incrementAndGet();
+            return;
+          }
+          workerPatches.incrementAndGet();
+          synchronized (t) {
+            t.lastHeartbeat.put(attempt, now.truncatedTo(ChronoUnit.MILLIS));
+          }
+        });
   }
 
   Map<Kind, Map<String, Integer>> outcomes() {

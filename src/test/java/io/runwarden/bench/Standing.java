@@ -9,9 +9,9 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.lifecycle.DurationParser;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -140,16 +140,23 @@ final class Standing implements AutoCloseable {
   }
 
   private void report(String name, int attempt, long completed) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("attempt", attempt);
-    if (completed == 0) report.put("worker", "standing-" + name);
-    else report.put("completed", completed);
-    WorkerPatch.send(client, namespace, name, report)
-        .whenComplete(
-            (ok, error) -> {
-              if (error != null || !ok) workerErrors.incrementAndGet();
-              else workerPatches.incrementAndGet();
-            });
+    String worker = "standing-" + name;
+    CompletableFuture<Boolean> sent =
+        completed == 0
+            ? WorkerPatch.claim(client, namespace, name, worker, attempt)
+            : WorkerPatch.report(
+                client,
+                namespace,
+                name,
+                worker,
+                attempt,
+                Map.of("completed", completed),
+                Instant.now());
+    sent.whenComplete(
+        (ok, error) -> {
+          if (error != null || !ok) workerErrors.incrementAndGet();
+          else workerPatches.incrementAndGet();
+        });
   }
 
   @Override

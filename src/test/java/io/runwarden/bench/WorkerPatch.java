@@ -1,17 +1,21 @@
 package io.runwarden.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.runwarden.lifecycle.Times;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 
-/** A simulated worker's report, the way the README tells workers to send one. */
+/** A simulated worker's claim and reports, the way the README tells workers to send them. */
 final class WorkerPatch {
 
   /**
@@ -29,56 +33,111 @@ final class WorkerPatch {
   private WorkerPatch() {}
 
   /**
-   * One JSON merge patch of status.report, stamped with {@code heartbeatAt} now, sent
-   * asynchronously straight through the client's HTTP stack: Fabric8's patch DSL reads the object
-   * first, which would double the workers' load. At most {@link #MAX_IN_FLIGHT} are on the wire;
-   * the rest wait their turn, stamped as of now, like a worker whose request is slow.
+   * The README's claim: read the run's report, then replace its whole status under the
+   * resourceVersion read (a JSON patch), sent asynchronously straight through the client's HTTP
+   * stack. At most {@link #MAX_IN_FLIGHT} requests are on the wire; the rest wait their turn.
+   *
+   * @return whether the API server accepted the claim
+   */
+  static CompletableFuture<Boolean> claim(
+      KubernetesClient client, String namespace, String run, String worker, int attempt) {
+    HttpClient http = client.getHttpClient();
+    HttpRequest read = http.newHttpRequestBuilder().uri(url(client, namespace, run, false)).build();
+    return queued(http, read)
+        .thenCompose(
+            body -> {
+              if (body == null) {
+                return CompletableFuture.completedFuture(false);
+              }
+              JsonNode report = client.getKubernetesSerialization().unmarshal(body, JsonNode.class);
+              if (report.path("spec").path("attempt").asInt() != attempt) {
+                return CompletableFuture.completedFuture(false);
+              }
+              Map<String, Object> status = new LinkedHashMap<>();
+              status.put("attempt", attempt);
+              status.put("worker", worker);
+              status.put("heartbeatAt", Times.format(Instant.now()));
+              List<Map<String, Object>> ops =
+                  List.of(
+                      op(
+                          "replace",
+                          "/metadata/resourceVersion",
+                          report.path("metadata").path("resourceVersion").asText()),
+                      op("add", "/status", status));
+              return patch(client, namespace, run, ops).thenApply(ok -> ok != null);
+            });
+  }
+
+  /**
+   * The README's report: a JSON patch of the report's status, fenced on (attempt, worker) and
+   * stamped with {@code heartbeatAt}.
    *
    * @return whether the API server accepted it
    */
-  static CompletableFuture<Boolean> send(
-      KubernetesClient client, String namespace, String run, Map<String, Object> report) {
-    return send(client, namespace, run, report, Instant.now());
-  }
-
-  static CompletableFuture<Boolean> send(
+  static CompletableFuture<Boolean> report(
       KubernetesClient client,
       String namespace,
       String run,
-      Map<String, Object> report,
+      String worker,
+      int attempt,
+      Map<String, Object> fields,
       Instant heartbeatAt) {
-    report.put("heartbeatAt", Times.format(heartbeatAt));
-    String url =
-        client.getMasterUrl()
-            + "apis/runwarden.io/v1alpha1/namespaces/"
-            + namespace
-            + "/qualificationruns/"
-            + run
-            + "/status";
+    List<Map<String, Object>> ops = new ArrayList<>();
+    ops.add(op("test", "/spec/attempt", attempt));
+    ops.add(op("test", "/status/worker", worker));
+    ops.add(op("add", "/status/heartbeatAt", Times.format(heartbeatAt)));
+    fields.forEach((k, v) -> ops.add(op("add", "/status/" + k, v)));
+    return patch(client, namespace, run, ops).thenApply(ok -> ok != null);
+  }
+
+  private static CompletableFuture<String> patch(
+      KubernetesClient client, String namespace, String run, List<Map<String, Object>> ops) {
     HttpClient http = client.getHttpClient();
     HttpRequest request =
         http.newHttpRequestBuilder()
-            .uri(url)
+            .uri(url(client, namespace, run, true))
             .method(
                 "PATCH",
-                "application/merge-patch+json",
-                client
-                    .getKubernetesSerialization()
-                    .asJson(Map.of("status", Map.of("report", report))))
+                "application/json-patch+json",
+                client.getKubernetesSerialization().asJson(ops))
             .build();
-    CompletableFuture<Boolean> accepted = new CompletableFuture<>();
+    return queued(http, request);
+  }
+
+  private static String url(KubernetesClient client, String namespace, String run, boolean status) {
+    return client.getMasterUrl()
+        + "apis/runwarden.io/v1alpha1/namespaces/"
+        + namespace
+        + "/qualificationrunreports/"
+        + run
+        + (status ? "/status" : "");
+  }
+
+  private static Map<String, Object> op(String op, String path, Object value) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("op", op);
+    m.put("path", path);
+    m.put("value", value);
+    return m;
+  }
+
+  /** Sends when a permit is free; completes with the body of a 2xx answer, else null. */
+  private static CompletableFuture<String> queued(HttpClient http, HttpRequest request) {
+    CompletableFuture<String> answer = new CompletableFuture<>();
     waiting.add(
         () ->
             http.sendAsync(request, String.class)
-                .handle((response, error) -> error == null && response.isSuccessful())
+                .handle(
+                    (response, error) ->
+                        error == null && response.isSuccessful() ? response.body() : null)
                 .whenComplete(
-                    (ok, error) -> {
+                    (body, error) -> {
                       inFlight.release();
                       drain();
-                      accepted.complete(ok != null && ok);
+                      answer.complete(body);
                     }));
     drain();
-    return accepted;
+    return answer;
   }
 
   /** Starts waiting reports while permits last; whoever frees a permit or queues one calls it. */

@@ -6,15 +6,16 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.lifecycle.Decision;
 import io.runwarden.lifecycle.ExternalCheckRequest;
+import io.runwarden.reports.ReportChannel;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,32 +30,33 @@ class FreshReadTest {
   @Test
   void aReportTheInformerHasNotDeliveredIsFoundOnTheApiServer() {
     String ns = TestCluster.get().newNamespace("freshread");
-    QualificationRun seen = create(ns, "r1");
-    new TestWorker(client, ns, "r1", "w1").heartbeat(1, 5L, "item=5");
+    QualificationRun run = create(ns, "r1");
+    QualificationRunReport seen = openReport(run);
+    TestWorker worker = new TestWorker(client, ns, "r1", "w1");
+    worker.claim();
+    worker.heartbeat(1, 5L, "item=5");
 
-    Optional<QualificationRun> newer = freshRead.newerThan(seen);
+    Optional<QualificationRunReport> newer = freshRead.newerReport(run, seen);
     assertThat(newer).isPresent();
-    assertThat(newer.get().getStatus().getReport().getCompleted()).isEqualTo(5L);
+    assertThat(newer.get().getStatus().getCompleted()).isEqualTo(5L);
+    assertThat(freshRead.newerReport(run, null)).as("the informer has none yet").isPresent();
 
-    // A version at least as new as the API server's (the operator may be writing too) stays.
-    QualificationRun ahead =
-        client.resources(QualificationRun.class).inNamespace(ns).withName("r1").get();
+    // A version at least as new as the API server's stays.
+    QualificationRunReport ahead = newer.get();
     ahead.getMetadata().setResourceVersion(Long.toString(Long.MAX_VALUE));
-    assertThat(freshRead.newerThan(ahead)).isEmpty();
+    assertThat(freshRead.newerReport(run, ahead)).isEmpty();
   }
 
-  @Test
-  void aRunRecreatedUnderTheSameNameIsNotANewerVersionOfTheOldOne() {
-    String ns = TestCluster.get().newNamespace("freshread");
-    QualificationRun old = create(ns, "r2");
-    client.resource(old).withGracePeriod(0).delete();
-    client
-        .resources(QualificationRun.class)
-        .inNamespace(ns)
-        .withName("r2")
-        .waitUntilCondition(r -> r == null, 30, TimeUnit.SECONDS);
-    create(ns, "r2");
-    assertThat(freshRead.newerThan(old)).isEmpty();
+  private QualificationRunReport openReport(QualificationRun run) {
+    QualificationRunStatus status = new QualificationRunStatus();
+    status.setPhase(Phase.Pending);
+    status.setAttempt(1);
+    new ReportChannel(client).open(run, status, null, Optional::empty);
+    return client
+        .resources(QualificationRunReport.class)
+        .inNamespace(run.getMetadata().getNamespace())
+        .withName(run.getMetadata().getName())
+        .get();
   }
 
   @Test

@@ -3,8 +3,9 @@ package io.runwarden.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runwarden.api.v1alpha1.Outcome;
-import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunReport;
+import io.runwarden.api.v1alpha1.QualificationRunReportSpec;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.WorkerReport;
 import io.runwarden.testing.RunFixtures;
@@ -13,19 +14,19 @@ import org.junit.jupiter.api.Test;
 
 class ReportChangeFilterTest {
 
-  private final ReportChangeFilter filter = new ReportChangeFilter();
+  private final ReportChangeFilter reports = new ReportChangeFilter();
+  private final RunChangeFilter runs = new RunChangeFilter();
 
-  private static QualificationRun run(long generation, WorkerReport report, Phase phase) {
-    QualificationRun run = RunFixtures.run("r");
-    run.getMetadata().setGeneration(generation);
-    QualificationRunStatus status = new QualificationRunStatus();
-    status.setPhase(phase);
-    status.setReport(report);
-    run.setStatus(status);
-    return run;
+  private static QualificationRunReport report(int open, WorkerReport status) {
+    QualificationRunReport r = new QualificationRunReport();
+    QualificationRunReportSpec spec = new QualificationRunReportSpec();
+    spec.setAttempt(open);
+    r.setSpec(spec);
+    r.setStatus(status);
+    return r;
   }
 
-  private static WorkerReport report(int attempt, long completed, String heartbeat) {
+  private static WorkerReport status(int attempt, long completed, String heartbeat) {
     WorkerReport r = new WorkerReport();
     r.setAttempt(attempt);
     r.setCompleted(completed);
@@ -34,27 +35,39 @@ class ReportChangeFilterTest {
   }
 
   @Test
-  void heartbeatOnlyUpdatesAndOwnStatusWritesDoNotReconcile() {
-    var old = run(1, report(1, 5, "2026-01-01T00:00:00Z"), Phase.Running);
-    assertThat(filter.accept(run(1, report(1, 5, "2026-01-01T00:00:30Z"), Phase.Running), old))
-        .isFalse();
-    assertThat(filter.accept(run(1, report(1, 5, "2026-01-01T00:00:00Z"), Phase.Retrying), old))
-        .isFalse();
+  void heartbeatOnlyReportsAndTheOperatorsOwnSpecWritesDoNotReconcile() {
+    var old = report(1, status(1, 5, "2026-01-01T00:00:00Z"));
+    assertThat(reports.accept(report(1, status(1, 5, "2026-01-01T00:00:30Z")), old)).isFalse();
+    assertThat(reports.accept(report(2, status(1, 5, "2026-01-01T00:00:00Z")), old)).isFalse();
   }
 
   @Test
-  void progressClaimsOutcomesSpecAndAnnotationChangesDo() {
-    var old = run(1, report(1, 5, "t"), Phase.Running);
-    assertThat(filter.accept(run(1, report(1, 6, "t"), Phase.Running), old)).isTrue();
-    assertThat(filter.accept(run(1, report(2, 5, "t"), Phase.Running), old)).isTrue();
-    var finished = report(1, 5, "t");
+  void claimsProgressAndOutcomesDo() {
+    var old = report(1, status(1, 5, "t"));
+    assertThat(reports.accept(report(1, status(1, 6, "t")), old)).isTrue();
+    assertThat(reports.accept(report(2, status(2, 5, "t")), old)).isTrue();
+    var finished = status(1, 5, "t");
     finished.setOutcome(Outcome.Succeeded);
-    assertThat(filter.accept(run(1, finished, Phase.Running), old)).isTrue();
-    assertThat(filter.accept(run(2, report(1, 5, "t"), Phase.Running), old)).isTrue();
-    var annotated = run(1, report(1, 5, "t"), Phase.Running);
-    annotated.getMetadata().setAnnotations(Map.of("runwarden.io/retry", "1"));
-    assertThat(filter.accept(annotated, old)).isTrue();
-    assertThat(filter.accept(run(1, report(1, 5, "t"), Phase.Running), run(1, null, Phase.Pending)))
-        .isTrue();
+    assertThat(reports.accept(report(1, finished), old)).isTrue();
+    assertThat(reports.accept(report(1, status(1, 5, "t")), report(1, null))).isTrue();
+  }
+
+  private static QualificationRun run(long generation, QualificationRunStatus status) {
+    QualificationRun run = RunFixtures.run("r");
+    run.getMetadata().setGeneration(generation);
+    run.setStatus(status);
+    return run;
+  }
+
+  @Test
+  void aRunReconcilesOnSpecAndAnnotationChangesNotOnItsOwnStatusWrites() {
+    var old = run(1, new QualificationRunStatus());
+    QualificationRunStatus written = new QualificationRunStatus();
+    written.setAttempt(2);
+    assertThat(runs.accept(run(1, written), old)).isFalse();
+    assertThat(runs.accept(run(2, written), old)).isTrue();
+    var annotated = run(1, new QualificationRunStatus());
+    annotated.getMetadata().setAnnotations(Map.of("runwarden.io/retry-now", "1"));
+    assertThat(runs.accept(annotated, old)).isTrue();
   }
 }

@@ -50,7 +50,7 @@ class RestartIT {
     try (HeartbeatLoop alive = new HeartbeatLoop(healthyWorker, 1, 500, 0, 1)) {
       // While the operator is gone the dead worker's heartbeat expires; nobody acts on it.
       Instant deadExpires =
-          Instant.parse(get("dead").getStatus().getReport().getHeartbeatAt()).plusSeconds(4);
+          Instant.parse(deadWorker.report().getStatus().getHeartbeatAt()).plusSeconds(4);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> Instant.now().isAfter(deadExpires.plusSeconds(2)));

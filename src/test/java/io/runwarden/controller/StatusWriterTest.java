@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.runwarden.api.v1alpha1.AttemptRecord;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
-import io.runwarden.api.v1alpha1.WorkerReport;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +14,7 @@ class StatusWriterTest {
   private final KubernetesSerialization serialization = new KubernetesSerialization();
 
   @Test
-  void whatIsAppliedNeverContainsTheWorkersReportOrEmptyStrings() {
+  void whatIsAppliedNeverContainsEmptyStrings() {
     QualificationRunStatus status = new QualificationRunStatus();
     status.setPhase(Phase.Running);
     status.setCheckpoint("");
@@ -23,13 +22,9 @@ class StatusWriterTest {
     record.setAttempt(1);
     record.setWorker("");
     status.setAttempts(List.of(record));
-    WorkerReport report = new WorkerReport();
-    report.setAttempt(1);
-    status.setReport(report);
 
     var applied = StatusWriter.normalized(serialization, status);
 
-    assertThat(applied.has("report")).isFalse();
     assertThat(applied.has("checkpoint")).isFalse();
     assertThat(applied.get("attempts").get(0).has("worker")).isFalse();
     assertThat(applied.get("attempts").get(0).get("attempt").asInt()).isEqualTo(1);

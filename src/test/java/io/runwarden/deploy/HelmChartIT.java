@@ -47,8 +47,10 @@ class HelmChartIT {
 
   @Test
   void crdsInTheChartAreTheGeneratedOnes() throws Exception {
-    assertThat(Files.readString(CHART.resolve("crds/qualificationruns.runwarden.io-v1.yml")))
-        .isEqualTo(Files.readString(TestCluster.crdFile()));
+    for (String name : TestCluster.CRD_FILES) {
+      assertThat(Files.readString(CHART.resolve("crds").resolve(name)))
+          .isEqualTo(Files.readString(TestCluster.crdFile(name)));
+    }
   }
 
   @Test

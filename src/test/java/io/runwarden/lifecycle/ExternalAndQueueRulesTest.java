@@ -152,11 +152,7 @@ class ExternalAndQueueRulesTest {
     }
 
     private Decision decide(RunSimulator sim, Admission admission) {
-      Decision d = sim.lifecycle.decide(sim.run, Inputs.NONE.withAdmission(admission), sim.now);
-      var report = sim.run.getStatus() == null ? null : sim.run.getStatus().getReport();
-      d.status().setReport(report);
-      sim.run.setStatus(d.status());
-      return d;
+      return sim.decide(Inputs.NONE.withAdmission(admission));
     }
 
     @Test

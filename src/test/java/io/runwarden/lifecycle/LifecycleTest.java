@@ -488,7 +488,7 @@ class LifecycleTest {
       zombie.setHeartbeatAt(sim.now.toString());
       zombie.setCompleted(99L);
       zombie.setOutcome(Outcome.Succeeded);
-      sim.status().setReport(zombie);
+      sim.report = zombie;
       Decision d = sim.after(s(1)).decide();
       assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
       assertThat(d.status().getAttempt()).isEqualTo(2);

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A run, a fake clock and the core: each {@link #decide()} stores the decided status the way the
- * API server would (the worker's report stays), so a test reads like a timeline.
+ * A run, its worker's report, a fake clock and the core: each {@link #decide()} stores the decided
+ * status the way the API server would, so a test reads like a timeline.
  */
 final class RunSimulator {
 
@@ -25,6 +25,10 @@ final class RunSimulator {
   final Lifecycle lifecycle;
   Instant now = T0;
   Decision last;
+
+  /** The worker's report as the shell would hand it over (the run's report status), or null. */
+  WorkerReport report;
+
   final List<RunEvent> events = new ArrayList<>();
 
   RunSimulator(Consumer<QualificationRunSpec> spec) {
@@ -47,11 +51,12 @@ final class RunSimulator {
   }
 
   Decision decide() {
-    last = lifecycle.decide(run, now);
-    WorkerReport report = run.getStatus() == null ? null : run.getStatus().getReport();
-    QualificationRunStatus stored = last.status();
-    stored.setReport(report);
-    run.setStatus(stored);
+    return decide(Inputs.NONE);
+  }
+
+  Decision decide(Inputs inputs) {
+    last = lifecycle.decide(run, inputs.withReport(report), now);
+    run.setStatus(last.status());
     events.addAll(last.events());
     return last;
   }
@@ -71,10 +76,10 @@ final class RunSimulator {
   }
 
   WorkerReport report() {
-    if (run.getStatus().getReport() == null) {
-      run.getStatus().setReport(new WorkerReport());
+    if (report == null) {
+      report = new WorkerReport();
     }
-    return run.getStatus().getReport();
+    return report;
   }
 
   /** The worker claims the current attempt and heartbeats now. */
@@ -83,7 +88,7 @@ final class RunSimulator {
     r.setAttempt(status().getAttempt());
     r.setWorker(worker);
     r.setHeartbeatAt(now.toString());
-    run.getStatus().setReport(r);
+    report = r;
     return this;
   }
 

@@ -43,11 +43,8 @@ class ConflictIT {
 
       // Two workers claim attempt 1 from the same resourceVersion: one wins, one gets 409.
       String version =
-          client
-              .resources(QualificationRun.class)
-              .inNamespace(ns)
-              .withName("contested")
-              .get()
+          new TestWorker(client, ns, "contested", "reader")
+              .report()
               .getMetadata()
               .getResourceVersion();
       CyclicBarrier start = new CyclicBarrier(2);
@@ -75,12 +72,12 @@ class ConflictIT {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> status(ns, "contested").getPhase() == Phase.Running);
-      assertThat(status(ns, "contested").getReport().getWorker()).isEqualTo(winner);
+      TestWorker worker = new TestWorker(client, ns, "contested", winner);
+      assertThat(worker.report().getStatus().getWorker()).isEqualTo(winner);
 
       // The winner reports 200 times as fast as it can while the operator writes after each.
       double reconcilesBefore =
           operator.metric("operator_sdk_controllers_execution_reconcile_seconds_count");
-      TestWorker worker = new TestWorker(client, ns, "contested", winner);
       for (long done = 1; done <= 200; done++) {
         worker.heartbeat(1, done, "item=" + done);
       }
@@ -92,8 +89,10 @@ class ConflictIT {
                   st ->
                       st.getProgress() != null
                           && Long.valueOf(200).equals(st.getProgress().getCompleted()));
-      assertThat(s.getReport().getCompleted()).as("the worker's last report").isEqualTo(200);
-      assertThat(s.getReport().getCheckpoint()).isEqualTo("item=200");
+      assertThat(worker.report().getStatus().getCompleted())
+          .as("the worker's last report")
+          .isEqualTo(200);
+      assertThat(worker.report().getStatus().getCheckpoint()).isEqualTo("item=200");
       assertThat(s.getCheckpoint()).as("the operator's copy").isEqualTo("item=200");
       assertThat(s.getPhase()).isEqualTo(Phase.Running);
       double reconciles =

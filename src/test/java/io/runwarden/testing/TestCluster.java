@@ -168,24 +168,32 @@ public final class TestCluster {
     return Path.of(System.getProperty("test.project.dir", ".")).toAbsolutePath();
   }
 
-  public static Path crdFile() {
-    return projectDir().resolve("deploy/crds/qualificationruns.runwarden.io-v1.yml");
+  /** The CRD files, as committed under deploy/crds/ and generated under target/kubernetes/. */
+  public static final List<String> CRD_FILES =
+      List.of(
+          "qualificationruns.runwarden.io-v1.yml", "qualificationrunreports.runwarden.io-v1.yml");
+
+  public static Path crdFile(String name) {
+    return projectDir().resolve("deploy/crds").resolve(name);
   }
 
   private void installCrd() {
-    Path generated =
-        projectDir().resolve("target/kubernetes/qualificationruns.runwarden.io-v1.yml");
+    CRD_FILES.forEach(this::installCrd);
+  }
+
+  private void installCrd(String name) {
+    Path generated = projectDir().resolve("target/kubernetes").resolve(name);
     try {
       // Tests run against the committed CRD; a stale one would silently prune new fields.
       if (Files.exists(generated)
-          && !Files.readString(generated).equals(Files.readString(crdFile()))) {
+          && !Files.readString(generated).equals(Files.readString(crdFile(name)))) {
         throw new IllegalStateException(
             "deploy/crds is stale: copy " + generated + " to deploy/crds/ and commit it");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try (InputStream in = Files.newInputStream(crdFile())) {
+    try (InputStream in = Files.newInputStream(crdFile(name))) {
       CustomResourceDefinition crd =
           client.apiextensions().v1().customResourceDefinitions().load(in).item();
       client.resource(crd).serverSideApply();
@@ -197,6 +205,7 @@ public final class TestCluster {
           .waitUntilCondition(
               c ->
                   c.getStatus() != null
+                      && c.getStatus().getConditions() != null
                       && c.getStatus().getConditions().stream()
                           .anyMatch(
                               cond ->

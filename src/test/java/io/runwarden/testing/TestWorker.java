@@ -4,13 +4,21 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunReport;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
- * Plays a worker the way the README tells real workers to: JSON merge patches of {@code
- * status.report} through the status subresource, the claim guarded by a resourceVersion.
+ * Plays a worker with exactly the JSON patches of the README's {@code claim} and {@code report}
+ * (README, "Worker protocol"; {@link WorkerProtocolIT} runs the README's own shell functions and
+ * checks that they send what this class sends): the claim replaces the report's whole status under
+ * a resourceVersion precondition, every later write tests {@code spec.attempt} and {@code
+ * status.worker}.
  */
 public final class TestWorker {
 
@@ -30,79 +38,94 @@ public final class TestWorker {
     return client.resources(QualificationRun.class).inNamespace(namespace).withName(run).get();
   }
 
-  /** Claims the current attempt; throws on a 409 if another writer got there first. */
+  /** The run's report, once the operator has opened an attempt in it. */
+  public QualificationRunReport report() {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client
+                    .resources(QualificationRunReport.class)
+                    .inNamespace(namespace)
+                    .withName(run)
+                    .get(),
+            r -> r != null && r.getSpec() != null && r.getSpec().getAttempt() != null);
+  }
+
+  /** Claims the open attempt; throws on a 409 if another writer got there first. */
   public int claim() {
-    QualificationRun r = current();
-    int attempt = r.getStatus().getAttempt();
+    QualificationRunReport r = report();
+    int attempt = r.getSpec().getAttempt();
     claimAt(r.getMetadata().getResourceVersion(), attempt);
     return attempt;
   }
 
-  /** Claims {@code attempt} as of a run version read earlier: a 409 if anything wrote since. */
+  /** Claims {@code attempt} as of a report version read earlier: a 409 if anything wrote since. */
   public void claimAt(String resourceVersion, int attempt) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("attempt", attempt);
-    report.put("worker", name);
-    report.put("heartbeatAt", Instant.now().toString());
-    patch(resourceVersion, report);
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("attempt", attempt);
+    status.put("worker", name);
+    status.put("heartbeatAt", now());
+    patch(
+        List.of(
+            op("replace", "/metadata/resourceVersion", resourceVersion),
+            op("add", "/status", status)));
   }
 
   public void heartbeat(int attempt, Long completed, String checkpoint) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("attempt", attempt);
-    report.put("heartbeatAt", Instant.now().toString());
-    if (completed != null) report.put("completed", completed);
-    if (checkpoint != null) report.put("checkpoint", checkpoint);
-    patch(null, report);
+    Map<String, Object> fields = new LinkedHashMap<>();
+    if (completed != null) fields.put("completed", completed);
+    if (checkpoint != null) fields.put("checkpoint", checkpoint);
+    report(attempt, fields);
   }
 
   public void reportServiceJob(int attempt, String serviceJobId) {
-    patch(
-        null,
-        Map.of(
-            "attempt", attempt,
-            "heartbeatAt", Instant.now().toString(),
-            "serviceJobId", serviceJobId));
+    report(attempt, Map.of("serviceJobId", serviceJobId));
   }
 
   public void succeed(int attempt, long completed) {
-    patch(
-        null,
-        Map.of(
-            "attempt",
-            attempt,
-            "heartbeatAt",
-            Instant.now().toString(),
-            "completed",
-            completed,
-            "outcome",
-            "Succeeded"));
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("completed", completed);
+    fields.put("outcome", "Succeeded");
+    report(attempt, fields);
   }
 
   public void fail(int attempt, String error, boolean retryable) {
-    patch(
-        null,
-        Map.of(
-            "attempt", attempt,
-            "heartbeatAt", Instant.now().toString(),
-            "outcome", "Failed",
-            "error", error,
-            "retryable", retryable));
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("outcome", "Failed");
+    fields.put("error", error);
+    fields.put("retryable", retryable);
+    report(attempt, fields);
   }
 
-  private void patch(String resourceVersion, Map<String, Object> report) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    if (resourceVersion != null) {
-      body.put("metadata", Map.of("resourceVersion", resourceVersion));
-    }
-    body.put("status", Map.of("report", report));
+  /** The README's {@code report}: fenced on (attempt, worker), always with a heartbeat. */
+  public void report(int attempt, Map<String, Object> fields) {
+    List<Map<String, Object>> ops = new ArrayList<>();
+    ops.add(op("test", "/spec/attempt", attempt));
+    ops.add(op("test", "/status/worker", name));
+    ops.add(op("add", "/status/heartbeatAt", now()));
+    fields.forEach((k, v) -> ops.add(op("add", "/status/" + k, v)));
+    patch(ops);
+  }
+
+  private static String now() {
+    return Instant.now().toString();
+  }
+
+  private static Map<String, Object> op(String op, String path, Object value) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("op", op);
+    m.put("path", path);
+    m.put("value", value);
+    return m;
+  }
+
+  private void patch(List<Map<String, Object>> ops) {
     client
-        .resources(QualificationRun.class)
+        .resources(QualificationRunReport.class)
         .inNamespace(namespace)
         .withName(run)
         .subresource("status")
-        .patch(
-            PatchContext.of(PatchType.JSON_MERGE),
-            client.getKubernetesSerialization().asJson(body));
+        .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(ops));
   }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The service the work runs on (an LLM batch API, a scraping service). Before a retry, Runwarden
- * asks it whether the job the last attempt reported (status.report.serviceJobId) already finished,
- * so finished work is never done twice.
+ * asks it whether the job the last attempt reported (the report's status.serviceJobId) already
+ * finished, so finished work is never done twice.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ExternalServiceSpec {

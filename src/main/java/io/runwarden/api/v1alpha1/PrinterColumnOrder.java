@@ -10,12 +10,26 @@ import java.util.List;
 /**
  * Build-time CRD post-processor (quarkus.operator-sdk.crd.post-processor): the generator sorts
  * printer columns by JSON path, but {@code kubectl get qrun} reads best as phase first and age
- * last, like built-in kinds.
+ * last, like built-in kinds, and {@code kubectl get qreport} as the open attempt, then who claimed
+ * it and how far it got.
  */
 public class PrinterColumnOrder implements CRDPostProcessor {
 
+  /** For both kinds: a run's columns, then its report's (open attempt first, outcome last). */
   static final List<String> ORDER =
-      List.of("Phase", "Progress", "Attempt", "Deadline", "Reason", "Age");
+      List.of(
+          "Phase",
+          "Progress",
+          "Attempt",
+          "Deadline",
+          "Reason",
+          "Age",
+          "Open",
+          "Claimed",
+          "Worker",
+          "Completed",
+          "Heartbeat",
+          "Outcome");
 
   @Override
   public HasMetadata process(HasMetadata crd, String crdSpecVersion) {

@@ -1,6 +1,7 @@
 package io.runwarden.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -51,4 +52,17 @@ public class QualificationRun extends CustomResource<QualificationRunSpec, Quali
   public static final String GROUP = "runwarden.io";
   public static final String VERSION = "v1alpha1";
   public static final String CRD_NAME = "qualificationruns." + GROUP;
+
+  /**
+   * Whether this run is {@code resource}'s controlling owner, by UID: names, labels and annotations
+   * can be copied by anyone who may create the object, and a run re-created under the same name is
+   * another run.
+   */
+  public boolean owns(HasMetadata resource) {
+    String uid = getMetadata().getUid();
+    return uid != null
+        && resource.getMetadata().getOwnerReferences() != null
+        && resource.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> uid.equals(o.getUid()) && Boolean.TRUE.equals(o.getController()));
+  }
 }

@@ -36,7 +36,7 @@ public class QualificationRunSpec {
 
   @JsonPropertyDescription(
       "Run each attempt as a Kubernetes Job from this template (managed mode). Without it,"
-          + " external workers claim attempts and report through status.report. With it,"
+          + " external workers claim attempts and report through the run's QualificationRunReport. With it,"
           + " heartbeats are optional: the Job's pod is the liveness signal, and if the worker"
           + " heartbeats anyway the heartbeat and progress rules apply too.")
   private AttemptJobSpec job;

@@ -6,9 +6,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
 /**
- * Observed state of a run. Everything but {@code report} is owned by the operator, which writes it
- * with server-side apply under its own field manager: it never owns, and so never overwrites, the
- * worker's report. Times are RFC 3339.
+ * Observed state of a run, written by the operator alone (server-side apply under its own field
+ * manager). Workers never write here: they report in the run's {@link QualificationRunReport}, so a
+ * principal that may report cannot change the run's phase, timers, budget or history. Times are RFC
+ * 3339.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class QualificationRunStatus {
@@ -29,7 +30,8 @@ public class QualificationRunStatus {
   @JsonPropertyDescription("The last attempt failure: the worker's error or the rule that fired.")
   private String lastErrorMessage;
 
-  @JsonPropertyDescription("Current attempt number, from 1. Workers claim and report with it.")
+  @JsonPropertyDescription(
+      "Current attempt number, from 1. The run's report (QualificationRunReport) opens it to workers.")
   private Integer attempt;
 
   @JsonPropertyDescription("Retries used so far.")
@@ -71,7 +73,7 @@ public class QualificationRunStatus {
   private String estimatedCompletionAt;
 
   @JsonPropertyDescription(
-      "Checkpoint handed to the current attempt (from the previous one's report).")
+      "Newest checkpoint reported (while an attempt runs) or handed to the current attempt.")
   private String checkpoint;
 
   @JsonPropertyDescription(
@@ -92,9 +94,6 @@ public class QualificationRunStatus {
 
   @JsonPropertyDescription("Running, Stuck, AtRisk, Succeeded, Failed; metav1.Condition semantics.")
   private List<Condition> conditions;
-
-  @JsonPropertyDescription("Written by the worker of the current attempt, never by the operator.")
-  private WorkerReport report;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -294,13 +293,5 @@ public class QualificationRunStatus {
 
   public void setConditions(List<Condition> conditions) {
     this.conditions = conditions;
-  }
-
-  public WorkerReport getReport() {
-    return report;
-  }
-
-  public void setReport(WorkerReport report) {
-    this.report = report;
   }
 }

@@ -27,13 +27,13 @@ public class Timeouts {
   private String start;
 
   @JsonPropertyDescription(
-      "Longest allowed silence between worker heartbeats (status.report.heartbeatAt). Longer"
+      "Longest allowed silence between worker heartbeats (the report's status.heartbeatAt). Longer"
           + " means the attempt is stuck with reason HeartbeatLost.")
   @Pattern(Durations.PATTERN)
   private String heartbeat;
 
   @JsonPropertyDescription(
-      "Longest allowed time without status.report.completed increasing while heartbeats still"
+      "Longest allowed time without the report's status.completed increasing while heartbeats still"
           + " arrive. Longer means the attempt is stuck with reason NoProgress. A slow run that"
           + " keeps advancing is never stuck.")
   @Pattern(Durations.PATTERN)

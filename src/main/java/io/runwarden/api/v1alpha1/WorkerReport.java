@@ -7,9 +7,10 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 
 /**
- * What the worker of the current attempt says, written by the worker under {@code status.report}
- * and never by the operator. The operator reads it only when {@code attempt} equals {@code
- * status.attempt}: it is the fencing token that keeps a zombie attempt from changing the run.
+ * What the worker of an attempt says: the status of the run's {@link QualificationRunReport},
+ * written by the worker and never by the operator. The operator reads it only when {@code attempt}
+ * equals the attempt open in the report's spec and the run's status.attempt: the fencing token that
+ * keeps a zombie attempt from changing the run.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WorkerReport {
@@ -17,13 +18,16 @@ public class WorkerReport {
   public static final int MAX_CHECKPOINT = 32 * 1024;
 
   @JsonPropertyDescription(
-      "The attempt this report belongs to. Writing status.attempt here (with a resourceVersion"
-          + " precondition) claims a Pending attempt; reports for any other attempt are ignored.")
+      "The attempt this report belongs to. A claim writes spec.attempt here, replacing the whole"
+          + " status under a resourceVersion precondition; reports for any other attempt are"
+          + " ignored.")
   @Min(1)
   private Integer attempt;
 
-  @JsonPropertyDescription("Identity of the worker (pod name, host, ...), for humans.")
-  @Size(max = 253)
+  @JsonPropertyDescription(
+      "Identity of the worker that claimed the attempt (pod name, host, ...). Later writes test it,"
+          + " so a worker that lost the claim cannot report.")
+  @Size(min = 1, max = 253)
   private String worker;
 
   @JsonPropertyDescription(
@@ -46,8 +50,8 @@ public class WorkerReport {
   private String message;
 
   @JsonPropertyDescription(
-      "Opaque resume point (at most 32 KiB). Handed to the next attempt as status.checkpoint when"
-          + " spec.resume is FromCheckpoint.")
+      "Opaque resume point (at most 32 KiB). Handed to the next attempt (the report's"
+          + " spec.checkpoint) when the run's spec.resume is FromCheckpoint.")
   @Size(max = MAX_CHECKPOINT)
   private String checkpoint;
 

@@ -1,0 +1,47 @@
+package io.runwarden.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The README's fenced code blocks, so tests run what users copy, exactly as written. */
+public final class Readme {
+
+  private Readme() {}
+
+  /** The code blocks of the section under {@code heading} (a "## " line), in order. */
+  public static List<String> blocks(String heading) {
+    String text;
+    try {
+      text = Files.readString(TestCluster.projectDir().resolve("README.md"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int start = text.indexOf("\n## " + heading + "\n");
+    if (start < 0) {
+      throw new AssertionError("README has no section " + heading);
+    }
+    int end = text.indexOf("\n## ", start + 1);
+    String section = text.substring(start, end < 0 ? text.length() : end);
+    List<String> blocks = new ArrayList<>();
+    int at = 0;
+    while ((at = section.indexOf("\n```", at)) >= 0) {
+      int body = section.indexOf('\n', at + 1) + 1;
+      int close = section.indexOf("\n```", body - 1);
+      blocks.add(section.substring(body, close + 1));
+      at = close + 4;
+    }
+    return blocks;
+  }
+
+  /** The non-blank lines of a block, trailing comments (" # ...") removed. */
+  public static List<String> commands(String block) {
+    return block
+        .lines()
+        .map(l -> l.replaceAll("\\s+# .*$", "").strip())
+        .filter(l -> !l.isEmpty())
+        .toList();
+  }
+}
