@@ -186,8 +186,10 @@ class ManagedExecutionTest {
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
         .until(() -> get("hb").getStatus().getPhase() == Phase.Running);
-    // Once the worker heartbeats, silence after that is HeartbeatLost.
-    new TestWorker(client, ns, "hb", "pod").heartbeat(1, 1L, null);
+    // Once the worker claims the report and heartbeats, silence after that is HeartbeatLost.
+    TestWorker worker = new TestWorker(client, ns, "hb", "pod");
+    worker.claim();
+    worker.heartbeat(1, 1L, null);
     QualificationRun stuck =
         await().atMost(WAIT).until(() -> get("hb"), r -> r.getStatus().getRetryCount() == 1);
     assertThat(stuck.getStatus().getAttempts())

@@ -102,16 +102,12 @@ class WorkerContractTest {
 
   @Test
   void aZombieOfAnEarlierAttemptCannotChangeTheNextOne() {
-    create(
-        "zombie",
-        r -> {
-          r.getSpec().setRetry(retry(2));
-          r.getSpec().getTimeouts().setHeartbeat("2s");
-        });
+    create("zombie", r -> r.getSpec().setRetry(retry(2)));
     ShellWorker zombie = worker("zombie", "w-1");
     awaitPhase("zombie", Phase.Pending);
     assertThat(zombie.claim().exitCode()).isZero();
-    // w-1 goes silent: HeartbeatLost, then attempt 2 opens.
+    // Attempt 1 fails retryably; its worker lives on as a zombie while attempt 2 opens.
+    assertThat(zombie.run(FAILURES.get(0)).exitCode()).isZero();
     await().atMost(WAIT).until(() -> attempt("zombie") == 2 && phase("zombie") == Phase.Pending);
 
     ShellWorker.Result early = zombie.as(1).run(FAILURES.get(1));
@@ -127,7 +123,10 @@ class WorkerContractTest {
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(10))
         .until(() -> attempt("zombie") == 2 && phase("zombie") == Phase.Running);
-    assertThat(get("zombie").getStatus().getLastErrorMessage()).doesNotContain("rejected");
+    assertThat(get("zombie").getStatus().getLastErrorMessage())
+        .as("attempt 1's own failure, not the zombie's")
+        .contains("endpoint 503")
+        .doesNotContain("rejected");
     assertThat(report("zombie").getStatus().getWorker()).isEqualTo("w-2");
     assertThat(report("zombie").getStatus().getCompleted()).isEqualTo(7L);
     assertThat(report("zombie").getStatus().getOutcome()).isNull();
