@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -22,6 +20,7 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.execution.AttemptJobs;
+import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.FakeKubelet;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Readme;
@@ -245,41 +244,7 @@ class WorkerContractTest {
                 .endSubject()
                 .build())
         .create();
-    String token =
-        client
-            .serviceAccounts()
-            .inNamespace(ns)
-            .withName("worker")
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    Config admin = TestCluster.get().config();
-    String yaml =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: test
-          cluster: {server: "%s", certificate-authority: "%s"}
-        users:
-        - name: worker
-          user: {token: "%s"}
-        contexts:
-        - name: worker
-          context: {cluster: test, user: worker, namespace: %s}
-        current-context: worker
-        """
-            .formatted(admin.getMasterUrl(), admin.getCaCertFile(), token, ns);
-    Path file =
-        TestCluster.projectDir().resolve("target/test-cluster/" + ns + "-worker.kubeconfig");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, yaml);
-    return file;
+    return ChartRbac.kubeconfigFor("worker", ns);
   }
 
   private static RetryPolicy retry(int max) {

@@ -47,11 +47,20 @@ public final class ChartRbac {
             .filter(o -> RBAC_KINDS.contains(o.getKind()))
             .toList();
     rbac.forEach(o -> client.resource(o).serverSideApply());
+    return kubeconfigFor(release + "-runwarden", ns);
+  }
+
+  /**
+   * A kubeconfig holding a token of service account {@code name} in {@code ns}: a client that uses
+   * it can do what that account's bindings grant and nothing more.
+   */
+  public static Path kubeconfigFor(String name, String ns) {
     String token =
-        client
+        TestCluster.get()
+            .client()
             .serviceAccounts()
             .inNamespace(ns)
-            .withName(release + "-runwarden")
+            .withName(name)
             .tokenRequest(
                 new TokenRequestBuilder()
                     .withNewSpec()
@@ -60,7 +69,7 @@ public final class ChartRbac {
                     .build())
             .getStatus()
             .getToken();
-    return kubeconfig(token, ns, release);
+    return kubeconfig(token, ns, name);
   }
 
   private static Path kubeconfig(String token, String ns, String release) {
