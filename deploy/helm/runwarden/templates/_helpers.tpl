@@ -49,6 +49,20 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- if .Values.workerAccess.enabled }}
+# spec.job.workerAccess OwnRun: each such run gets a ServiceAccount, a Role limited to its own
+# report and a RoleBinding, all owned by the run. RBAC lets a Role grant only what its maker
+# holds, hence the report status rule: the operator never writes a report's status itself.
+- apiGroups: ["runwarden.io"]
+  resources: ["qualificationrunreports/status"]
+  verbs: ["get", "patch"]
+- apiGroups: [""]
+  resources: ["serviceaccounts"]
+  verbs: ["get", "create", "delete"]
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles", "rolebindings"]
+  verbs: ["get", "create", "delete"]
+{{- end }}
 {{- if .Values.externalService.secretAccess }}
 - apiGroups: [""]
   resources: ["secrets"]

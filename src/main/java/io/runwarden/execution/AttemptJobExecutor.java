@@ -18,16 +18,19 @@ public class AttemptJobExecutor {
   private static final Logger LOG = Logger.getLogger(AttemptJobExecutor.class);
 
   private final KubernetesClient client;
+  private final WorkerCredentials credentials;
 
-  public AttemptJobExecutor(KubernetesClient client) {
+  public AttemptJobExecutor(KubernetesClient client, WorkerCredentials credentials) {
     this.client = client;
+    this.credentials = credentials;
   }
 
   /**
    * Creates the attempt's Job. An existing Job of that name that is ours (same run, same attempt)
    * is adopted: that is the crash-between-decide-and-create case, and it must not make a second.
    *
-   * @return the API server's refusal message when the template cannot become a Job
+   * @return why the attempt cannot start (naming the spec field) when the template cannot become a
+   *     Job or the run's own credentials cannot be made
    */
   public Optional<String> create(
       QualificationRun run,
@@ -35,6 +38,12 @@ public class AttemptJobExecutor {
       String checkpoint,
       String serviceJobId,
       Duration deadline) {
+    if (run.getSpec().getJob().ownRunAccess()) {
+      Optional<String> refused = credentials.ensure(run);
+      if (refused.isPresent()) {
+        return refused;
+      }
+    }
     Job job =
         AttemptJobs.build(
             run, attempt, checkpoint, serviceJobId, deadline, client.getKubernetesSerialization());
@@ -52,7 +61,11 @@ public class AttemptJobExecutor {
         return adopt(run, job);
       }
       if (e.getCode() == 422 || e.getCode() == 400) {
-        return Optional.of(e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+        return Optional.of(
+            "spec.job.template: the API server refused the Job of attempt "
+                + attempt
+                + ": "
+                + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
       }
       throw e;
     }

@@ -125,6 +125,9 @@ public final class AttemptJobs {
     template.getMetadata().setAnnotations(podAnnotations);
     if (template.getSpec() != null) {
       template.getSpec().setRestartPolicy("Never");
+      if (run.getSpec().getJob().ownRunAccess()) {
+        template.getSpec().setServiceAccountName(WorkerCredentials.name(name));
+      }
       List<EnvVar> env = new ArrayList<>();
       env.add(new EnvVar(ENV_RUN, name, null));
       env.add(new EnvVar(ENV_NAMESPACE, ns, null));

@@ -986,13 +986,8 @@ public final class Lifecycle {
     /** Managed mode: the attempt's Job has an outcome (or vanished). True when it ended it. */
     private boolean jobEnded(WorkerReport r) {
       if (jobIs(AttemptObservation.State.Rejected)) {
-        fail(
-            Reasons.INVALID_SPEC,
-            "spec.job.template: the API server refused the Job of attempt "
-                + s.getAttempt()
-                + ": "
-                + job.detail()
-                + ". Fix the template and create the run again.");
+        // The detail names the field: the template the API server refused, or workerAccess.
+        fail(Reasons.INVALID_SPEC, job.detail() + ". Fix the spec and create the run again.");
         return true;
       }
       if (jobIs(AttemptObservation.State.Succeeded)) {

@@ -76,6 +76,15 @@ public record RunPolicy(
               && !template.getSpec().getContainers().isEmpty(),
           "job.template.spec.containers",
           "at least one container is required");
+      // With OwnRun the operator chooses the account; a template naming one would run the
+      // attempt under credentials nobody scoped to this run.
+      check(
+          !s.getJob().ownRunAccess()
+              || (template.getSpec().getServiceAccountName() == null
+                  && template.getSpec().getServiceAccount() == null),
+          "job.template.spec.serviceAccountName",
+          "must not be set with spec.job.workerAccess OwnRun: the operator runs the attempt under"
+              + " the run's own service account");
     }
 
     return new RunPolicy(

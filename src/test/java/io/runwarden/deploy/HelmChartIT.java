@@ -6,19 +6,23 @@ import static org.awaitility.Awaitility.await;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.AttemptJobSpec;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.WorkerAccess;
+import io.runwarden.execution.WorkerCredentials;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.Readme;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.ShellWorker;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.io.ByteArrayInputStream;
@@ -148,22 +152,51 @@ class HelmChartIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> phase(work, "external") == Phase.Succeeded);
 
+      // README, "Managed mode": the run mints its worker's credentials.
       QualificationRun managed = run("managed", work);
-      AttemptJobSpec job = new AttemptJobSpec();
-      job.setTemplate(
-          new PodTemplateSpecBuilder()
-              .withNewSpec()
-              .withContainers(
-                  new ContainerBuilder().withName("w").withImage("example.org/w:1").build())
-              .endSpec()
-              .build());
-      managed.getSpec().setJob(job);
+      managed.getSpec().setJob(readmeOwnRunJob());
       client.resource(managed).create();
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
                   client.batch().v1().jobs().inNamespace(work).withName("managed-1").get() != null);
+      Job job = client.batch().v1().jobs().inNamespace(work).withName("managed-1").get();
+      String account = WorkerCredentials.name("managed");
+      assertThat(job.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(account);
+      QualificationRun created =
+          client.resources(QualificationRun.class).inNamespace(work).withName("managed").get();
+      for (HasMetadata minted :
+          List.of(
+              client.serviceAccounts().inNamespace(work).withName(account).get(),
+              client.rbac().roles().inNamespace(work).withName(account).get(),
+              client.rbac().roleBindings().inNamespace(work).withName(account).get())) {
+        assertThat(created.owns(minted)).as("%s owned by the run", minted.getKind()).isTrue();
+      }
+      assertThat(client.rbac().roles().inNamespace(work).withName(account).get().getRules())
+          .as("the README's one-run Role")
+          .isEqualTo(readmeRole("managed").getRules());
+
+      // The pod's token (what the kubelet mounts) reports for this run with the README's
+      // functions, and for nothing else.
+      QualificationRun other = run("other", work);
+      client.resource(other).create();
+      await().atMost(Duration.ofSeconds(30)).until(() -> phase(work, "other") == Phase.Pending);
+      Path token = ChartRbac.kubeconfigFor(account, work);
+      ShellWorker mine = new ShellWorker(token, work, "managed", "pod-1");
+      assertThat(mine.claim().exitCode()).isZero();
+      assertThat(mine.run("report completed 7").exitCode()).isZero();
+      await().atMost(Duration.ofSeconds(30)).until(() -> phase(work, "managed") == Phase.Running);
+      ShellWorker.Result theirs = new ShellWorker(token, work, "other", "pod-1").claim();
+      assertThat(theirs.exitCode()).isNotZero();
+      assertThat(theirs.stderr()).contains("Forbidden");
+      ShellWorker.Result forge =
+          mine.run(
+              "kubectl patch qrun managed -n \"$NS\" --subresource=status --type=merge"
+                  + " -p '{\"status\":{\"phase\":\"Succeeded\"}}'");
+      assertThat(forge.exitCode()).isNotZero();
+      assertThat(forge.stderr()).contains("Forbidden");
+      assertThat(phase(work, "managed")).isEqualTo(Phase.Running);
       assertThat(client.v1().events().inNamespace(work).list().getItems()).isNotEmpty();
       assertThat(client.leases().inNamespace(ns).withName("runwarden-operator").get())
           .as("leader election lease taken with the chart's Role")
@@ -175,6 +208,28 @@ class HelmChartIT {
   }
 
   // --- helpers -----------------------------------------------------------------------------------
+
+  /** The README's workerAccess example (its last Managed mode block), as a run's spec.job. */
+  private AttemptJobSpec readmeOwnRunJob() {
+    List<String> blocks = Readme.blocks("Managed mode: attempts as Kubernetes Jobs");
+    QualificationRun parsed =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(blocks.get(blocks.size() - 1), QualificationRun.class);
+    assertThat(parsed.getSpec().getJob().getWorkerAccess()).isEqualTo(WorkerAccess.OwnRun);
+    return parsed.getSpec().getJob();
+  }
+
+  /** The README's one-run Role ("Worker protocol"), for run {@code name}. */
+  private Role readmeRole(String name) {
+    String yaml =
+        Readme.blocks("Worker protocol").stream()
+            .filter(b -> b.startsWith("apiVersion: rbac.authorization.k8s.io/v1"))
+            .findFirst()
+            .orElseThrow()
+            .replace("llm-batch-42", name);
+    return client.getKubernetesSerialization().unmarshal(yaml, Role.class);
+  }
 
   private List<HasMetadata> render(String ns, com.marcnuri.helm.TemplateCommand template) {
     String yaml = template.call();

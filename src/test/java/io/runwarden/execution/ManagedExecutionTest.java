@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
@@ -21,6 +22,7 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.api.v1alpha1.WorkerAccess;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.FakeKubelet;
 import io.runwarden.testing.KubeApiServerResource;
@@ -231,7 +233,71 @@ class ManagedExecutionTest {
         .allSatisfy(j -> assertThat(j.getMetadata().getOwnerReferences()).isNotEmpty());
   }
 
+  @Test
+  void aRunOfADeletedRunsNameReplacesItsLeftoverJobAndCredentials() {
+    QualificationRun first = create("again", r -> r.getSpec().getJob().setWorkerAccess(OWN_RUN));
+    Job old = awaitJob("again-1");
+    String account = WorkerCredentials.name("again");
+    assertThat(first.owns(client.serviceAccounts().inNamespace(ns).withName(account).get()))
+        .isTrue();
+    // No garbage collector runs here: the Job and credentials outlive their run, as they do on a
+    // cluster whose collector is slow.
+    client.resource(first).delete();
+    await().atMost(WAIT).until(() -> get("again") == null);
+
+    QualificationRun second = create("again", r -> r.getSpec().getJob().setWorkerAccess(OWN_RUN));
+    Job replaced =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.batch().v1().jobs().inNamespace(ns).withName("again-1").get(),
+                j -> j != null && second.owns(j));
+    assertThat(replaced.getMetadata().getUid()).isNotEqualTo(old.getMetadata().getUid());
+    assertThat(second.owns(client.serviceAccounts().inNamespace(ns).withName(account).get()))
+        .as("the earlier run's account is not inherited")
+        .isTrue();
+    assertThat(second.owns(client.rbac().roleBindings().inNamespace(ns).withName(account).get()))
+        .isTrue();
+  }
+
+  @Test
+  void ownRunAccessNeverUsesAnAccountTheRunDidNotMake() {
+    String account = WorkerCredentials.name("borrowed");
+    client
+        .serviceAccounts()
+        .inNamespace(ns)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName(account).endMetadata().build())
+        .create();
+    create("borrowed", r -> r.getSpec().getJob().setWorkerAccess(OWN_RUN));
+    QualificationRun failed = awaitPhase("borrowed", Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(failed.getStatus().getMessage())
+        .contains("spec.job.workerAccess")
+        .contains("ServiceAccount " + account);
+    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("borrowed-1").get()).isNull();
+    assertThat(client.serviceAccounts().inNamespace(ns).withName(account).get())
+        .as("left as it was")
+        .satisfies(sa -> assertThat(sa.getMetadata().getOwnerReferences()).isEmpty());
+  }
+
+  @Test
+  void ownRunAccessRefusesATemplateThatNamesAnAccount() {
+    create(
+        "named",
+        r -> {
+          r.getSpec().getJob().setWorkerAccess(OWN_RUN);
+          r.getSpec().getJob().getTemplate().getSpec().setServiceAccountName("admin");
+        });
+    QualificationRun failed = awaitPhase("named", Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(failed.getStatus().getMessage()).contains("job.template.spec.serviceAccountName");
+    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("named-1").get()).isNull();
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
+
+  private static final WorkerAccess OWN_RUN = WorkerAccess.OwnRun;
 
   private QualificationRun create(String name, Consumer<QualificationRun> customize) {
     QualificationRun run = new QualificationRun();

@@ -32,12 +32,33 @@ public class AttemptJobSpec {
   @JsonPropertyDescription("Extra labels for the attempt Jobs.")
   private Map<String, String> labels;
 
+  @JsonPropertyDescription(
+      "Template (default): the pods run under the template's service account. OwnRun: the"
+          + " operator makes a ServiceAccount, a Role that may only read this run and write its"
+          + " report's status, and a RoleBinding, all named <run>-runwarden-worker and owned by the"
+          + " run, and runs every attempt under it; the template must then name no service"
+          + " account.")
+  private WorkerAccess workerAccess;
+
   public PodTemplateSpec getTemplate() {
     return template;
   }
 
   public void setTemplate(PodTemplateSpec template) {
     this.template = template;
+  }
+
+  public WorkerAccess getWorkerAccess() {
+    return workerAccess;
+  }
+
+  public void setWorkerAccess(WorkerAccess workerAccess) {
+    this.workerAccess = workerAccess;
+  }
+
+  /** Whether the operator mints the attempt's credentials. */
+  public boolean ownRunAccess() {
+    return workerAccess == WorkerAccess.OwnRun;
   }
 
   public Map<String, String> getLabels() {
