@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,6 +82,46 @@ final class AuditLog {
       }
     }
     return counts;
+  }
+
+  /**
+   * Updates (patch, update) of run objects, spec or status, by any client, in the namespaces {@code
+   * counted} accepts, per minute of the window between the first and the last create of a run in
+   * the namespaces {@code window} accepts: what {@code kubectl get -w}, GitOps tools and every
+   * other watcher of runs receive while the measured load arrives. Only the audit log is read, so
+   * the same method measures any build of the benchmark.
+   */
+  static double runUpdatesPerMinute(Path log, Predicate<String> counted, Predicate<String> window) {
+    ObjectMapper json = new ObjectMapper();
+    List<Instant> updates = new ArrayList<>();
+    Instant first = null;
+    Instant last = null;
+    for (Path file : files(log)) {
+      try (BufferedReader in = Files.newBufferedReader(file)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!line.contains("\"qualificationruns\"")) continue;
+          JsonNode e = json.readTree(line);
+          JsonNode ref = e.path("objectRef");
+          String ns = ref.path("namespace").asText("");
+          String verb = e.path("verb").asText();
+          Instant at = Instant.parse(e.path("stageTimestamp").asText());
+          if ("create".equals(verb) && !ref.hasNonNull("subresource") && window.test(ns)) {
+            first = first == null || at.isBefore(first) ? at : first;
+            last = last == null || at.isAfter(last) ? at : last;
+          } else if (("patch".equals(verb) || "update".equals(verb)) && counted.test(ns)) {
+            updates.add(at);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (first == null || !last.isAfter(first)) return Double.NaN;
+    Instant from = first;
+    Instant to = last;
+    long n = updates.stream().filter(t -> !t.isBefore(from) && !t.isAfter(to)).count();
+    return n / (Duration.between(from, to).toMillis() / 60_000.0);
   }
 
   /** The log and the files it was rotated into (audit-<time>.log beside it). */

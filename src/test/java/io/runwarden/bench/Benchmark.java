@@ -95,6 +95,23 @@ public final class Benchmark {
             AuditLog.count(audit, OPERATOR_AGENT, ns -> ns.startsWith(STANDING_NAMESPACE)));
     Map<String, Long> kcmRequests = AuditLog.count(audit, CONTROLLER_MANAGER_AGENT);
     requests(castMap(result.get("runwarden")), operatorRequests, runs, true);
+    // The simulated workers share the benchmark's client; its only other writes are the creates.
+    Map<String, Long> workerRequests =
+        AuditLog.count(audit, BENCH_AGENT, ns -> !ns.startsWith(STANDING_NAMESPACE));
+    workerRequests.remove("create qualificationruns");
+    Map<String, Object> rw = castMap(result.get("runwarden"));
+    long workerWrites = AuditLog.writes(workerRequests, List.of());
+    rw.put("workerWrites", workerWrites);
+    rw.put(
+        "workerWritesPerAttempt",
+        round(workerWrites / (double) Math.max(1, ((Number) rw.get("attempts")).longValue())));
+    rw.put(
+        "standingRunUpdatesPerMinute",
+        round(
+            AuditLog.runUpdatesPerMinute(
+                audit,
+                ns -> ns.startsWith(STANDING_NAMESPACE),
+                ns -> ns.startsWith("bench-runs"))));
     if (anchor) requests(castMap(result.get("jobController")), kcmRequests, anchorJobs, false);
 
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -77,13 +77,23 @@ final class Report {
     row(md, "List requests (total)", fmt(rw.get("listRequests")), fmt(jc.get("listRequests")));
     row(
         md,
-        "Writes per attempt (excl. events, leases)",
+        "Operator writes per attempt (excl. events, leases)",
         fmt(rw.get("writesPerAttempt"))
             + " ("
             + fmt(rw.get("writes"))
             + " / "
             + fmt(rw.get("attempts"))
             + " attempts)",
+        "-");
+    row(
+        md,
+        "Simulated workers' writes per attempt",
+        fmt(rw.get("workerWritesPerAttempt")) + " (" + fmt(rw.get("workerWrites")) + ")",
+        "-");
+    row(
+        md,
+        "Updates of standing run objects per minute (any client, while the load arrives)",
+        fmt(rw.get("standingRunUpdatesPerMinute")),
         "-");
     row(md, "Reconciles (total)", fmt(rw.get("reconciles")), "-");
     row(
