@@ -1,5 +1,6 @@
 package io.runwarden.config;
 
+import io.runwarden.execution.PodTemplatePolicy;
 import io.runwarden.lifecycle.Lifecycle;
 import io.runwarden.lifecycle.LifecycleDefaults;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +35,17 @@ public class CoreProducers {
             d.backoffFactor(),
             d.backoffMax(),
             config.historyLimit(),
-            config.progressRefresh()));
+            config.progressRefresh(),
+            config.maxDuration()));
+  }
+
+  @Produces
+  @Singleton
+  PodTemplatePolicy podTemplatePolicy(RunwardenConfig config) {
+    return new PodTemplatePolicy(
+        config.job().podPolicy(),
+        java.util.Set.copyOf(config.job().allowedServiceAccounts().orElse(java.util.List.of())),
+        config.operatorNamespace(),
+        config.operatorServiceAccount());
   }
 }

@@ -23,6 +23,13 @@ public interface RunwardenConfig {
   @WithDefault("15s")
   Duration progressRefresh();
 
+  /**
+   * The longest duration a run's spec may give (timeouts, backoff, ttlAfterFinished): longer is
+   * InvalidSpec. Bounds every timer a namespace user can set.
+   */
+  @WithDefault("365d")
+  Duration maxDuration();
+
   /** Field manager of the operator's server-side-apply status writes. */
   @WithDefault("runwarden")
   String fieldManager();
@@ -82,12 +89,53 @@ public interface RunwardenConfig {
   /** The external-service probe (spec.externalService). */
   External external();
 
+  /** Managed mode (spec.job): what a run's pod template may ask for (docs/security.md). */
+  Job job();
+
+  /** The namespace the operator runs in: managed runs there are refused (chart: downward API). */
+  Optional<String> operatorNamespace();
+
+  /** The operator's own service account, which no template may name. */
+  Optional<String> operatorServiceAccount();
+
+  interface Job {
+    /**
+     * Refuse templates beyond Pod Security's baseline (privileged, host namespaces, host paths and
+     * ports, added capabilities, privilege escalation) and nodeName. Off only where admission
+     * enforces as much or more.
+     */
+    @WithDefault("true")
+    boolean podPolicy();
+
+    /** Service accounts a template may name besides "default". */
+    Optional<java.util.List<String>> allowedServiceAccounts();
+  }
+
   interface External {
     /**
-     * Hosts runs may ask (exact names, or *.domain for subdomains). Unset: any host. Platform teams
-     * set it so a run cannot make the operator call arbitrary internal addresses.
+     * Hosts runs may ask: names, *.domain for subdomains, [address] for IPv6 literals, each
+     * optionally with :port; "*" for any host. Unset: no host at all (deny by default), so a run
+     * cannot make the operator call arbitrary addresses unless the platform team says so.
      */
     Optional<java.util.List<String>> allowedHosts();
+
+    /**
+     * Non-public address ranges (CIDR) a probe may reach anyway, e.g. an in-cluster service's.
+     * Every other loopback, link-local, private, shared or multicast address is refused after
+     * resolving.
+     */
+    Optional<java.util.List<String>> allowedNetworks();
+
+    /** More ranges never to call, e.g. the cluster's pod and service CIDRs when they are public. */
+    Optional<java.util.List<String>> deniedNetworks();
+
+    /** Probes in flight at once, over all namespaces. */
+    @WithDefault("16")
+    int maxConcurrent();
+
+    /** Probes in flight at once for one namespace: one tenant's hanging service stalls only it. */
+    @WithDefault("4")
+    int maxConcurrentPerNamespace();
   }
 
   interface Defaults {

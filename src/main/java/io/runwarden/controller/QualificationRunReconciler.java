@@ -20,14 +20,18 @@ import io.runwarden.concurrency.Admissions;
 import io.runwarden.concurrency.ConcurrencyGate;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.execution.ManagedExecution;
-import io.runwarden.external.ExternalProbe;
+import io.runwarden.external.Probes;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Decision;
+import io.runwarden.lifecycle.ExternalCheckRequest;
+import io.runwarden.lifecycle.ExternalResult;
 import io.runwarden.lifecycle.Inputs;
 import io.runwarden.lifecycle.Lifecycle;
+import io.runwarden.lifecycle.Times;
 import io.runwarden.metrics.RunMetrics;
 import io.runwarden.reports.ReportChannel;
+import io.runwarden.text.UserText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The thin shell around the decision core: read -> decide -> (managed mode: make the Jobs match) ->
@@ -56,13 +62,15 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
   public static final String NAME = "qualificationrun";
 
+  private static final Logger LOG = Logger.getLogger(QualificationRunReconciler.class);
+
   /** How often a queued run re-checks its key without being woken. */
   static final Duration QUEUE_RECHECK = Duration.ofSeconds(15);
 
   private final Lifecycle lifecycle;
   private final ManagedExecution managed;
   private final ConcurrencyGate gate;
-  private final ExternalProbe probe;
+  private final Probes probes;
   private final RunMetrics metrics;
   private final Clock clock;
   private final StatusWriter statusWriter;
@@ -71,12 +79,13 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final RunCache runCache;
   private final FreshRead freshRead;
   private final ReportChannel reports;
+  private final Map<ResourceID, Integer> failures = new ConcurrentHashMap<>();
 
   public QualificationRunReconciler(
       Lifecycle lifecycle,
       ManagedExecution managed,
       ConcurrencyGate gate,
-      ExternalProbe probe,
+      Probes probes,
       RunMetrics metrics,
       Clock clock,
       StatusWriter statusWriter,
@@ -87,7 +96,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.lifecycle = lifecycle;
     this.managed = managed;
     this.gate = gate;
-    this.probe = probe;
+    this.probes = probes;
     this.metrics = metrics;
     this.clock = clock;
     this.statusWriter = statusWriter;
@@ -107,6 +116,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
         attemptInformer(Job.class, context),
         attemptInformer(Pod.class, context),
         gate.releases(),
+        probes.answers(),
         ownWrites);
   }
 
@@ -143,8 +153,38 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
         : Set.of(new ResourceID(run, resource.getMetadata().getNamespace()));
   }
 
+  /**
+   * Whatever a reconcile throws (an API error, a refused write, a bug), the run is woken again, no
+   * later than its next deadline: JOSDK's own retries give up after a few attempts, and a run must
+   * never sit past its deadline because of that. Failures in a row back off exponentially.
+   */
   @Override
   public UpdateControl<QualificationRun> reconcile(
+      QualificationRun given, Context<QualificationRun> context) {
+    ResourceID id = ResourceID.fromResource(given);
+    try {
+      UpdateControl<QualificationRun> control = decideAndAct(given, context);
+      failures.remove(id);
+      return control;
+    } catch (RuntimeException e) {
+      int inARow = failures.merge(id, 1, Integer::sum);
+      Instant now = clock.instant();
+      Instant retry = now.plus(ErrorRetry.delay(inARow));
+      Instant wake =
+          ErrorRetry.nextDeadline(given.getStatus(), now).filter(retry::isAfter).orElse(retry);
+      LOG.warnf(
+          "%s/%s: reconcile failed (%d in a row), again at %s: %s",
+          given.getMetadata().getNamespace(),
+          given.getMetadata().getName(),
+          inARow,
+          wake,
+          UserText.escape(String.valueOf(e)));
+      LOG.debug("reconcile failure", e);
+      return UpdateControl.<QualificationRun>noUpdate().rescheduleAfter(delayUntil(now, wake));
+    }
+  }
+
+  private UpdateControl<QualificationRun> decideAndAct(
       QualificationRun given, Context<QualificationRun> context) {
     QualificationRun run = ownWrites.newest(given, context.getPrimaryCache()::get);
     Instant now = clock.instant();
@@ -184,10 +224,25 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       }
     }
     if (decision.externalCheck().isPresent()) {
-      var answer = probe.check(run, decision.externalCheck().get(), lifecycle.externalTimeout(run));
-      metrics.externalCheck(answer);
-      inputs = inputs.withExternal(answer);
-      now = clock.instant(); // the probe took time; judge deadlines as of its answer
+      ExternalCheckRequest question = decision.externalCheck().get();
+      Optional<ExternalResult> answer = probes.take(run, question);
+      if (answer.isEmpty()) {
+        // Nothing is decided until the service answers: ask it off this thread and sleep until
+        // the answer's event, or the run's deadline, or the probe's own limit (an answer lost in
+        // a restart is asked for again then), whichever comes first.
+        Duration timeout = lifecycle.externalTimeout(run);
+        probes.ask(run, question, timeout);
+        Instant limit = now.plus(timeout).plus(Duration.ofSeconds(3));
+        Instant deadline =
+            run.getStatus() == null || run.getStatus().getTimeoutAt() == null
+                ? limit
+                : Times.parse(run.getStatus().getTimeoutAt());
+        Instant wake = deadline.isBefore(limit) && deadline.isAfter(now) ? deadline : limit;
+        return UpdateControl.<QualificationRun>noUpdate()
+            .rescheduleAfter(delayUntil(clock.instant(), wake));
+      }
+      metrics.externalCheck(answer.get());
+      inputs = inputs.withExternal(answer.get());
       decision = lifecycle.decide(run, inputs, now);
     }
     if (spec.getJob() != null) {

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.kube.UidDelete;
+import io.runwarden.lifecycle.AttemptObservation;
+import io.runwarden.lifecycle.AttemptObservation.State;
+import io.runwarden.text.UserText;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,10 +32,11 @@ public class AttemptJobExecutor {
    * Creates the attempt's Job. An existing Job of that name that is ours (same run, same attempt)
    * is adopted: that is the crash-between-decide-and-create case, and it must not make a second.
    *
-   * @return why the attempt cannot start (naming the spec field) when the template cannot become a
-   *     Job or the run's own credentials cannot be made
+   * @return empty when the Job exists; else what stops it: {@code Rejected} (naming the spec field)
+   *     when the template cannot become a Job or the run's own credentials cannot be made, {@code
+   *     Waiting} when the API server refuses it for now (a quota, an admission policy: 403)
    */
-  public Optional<String> create(
+  public Optional<AttemptObservation> create(
       QualificationRun run,
       int attempt,
       String checkpoint,
@@ -41,7 +45,7 @@ public class AttemptJobExecutor {
     if (run.getSpec().getJob().ownRunAccess()) {
       Optional<String> refused = credentials.ensure(run);
       if (refused.isPresent()) {
-        return refused;
+        return Optional.of(AttemptObservation.of(State.Rejected, null, refused.get()));
       }
     }
     Job job =
@@ -57,15 +61,33 @@ public class AttemptJobExecutor {
           attempt);
       return Optional.empty();
     } catch (KubernetesClientException e) {
+      String said =
+          UserText.escape(e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
       if (e.getCode() == 409) {
-        return adopt(run, job);
+        adopt(run, job);
+        return Optional.empty();
       }
-      if (e.getCode() == 422 || e.getCode() == 400) {
+      if (e.getCode() == 422 || e.getCode() == 400 || e.getCode() == 413) {
         return Optional.of(
-            "spec.job.template: the API server refused the Job of attempt "
-                + attempt
-                + ": "
-                + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
+            AttemptObservation.of(
+                State.Rejected,
+                null,
+                "spec.job.template: the API server refused the Job of attempt "
+                    + attempt
+                    + ": "
+                    + said));
+      }
+      if (e.getCode() == 403) {
+        // A quota or an admission policy: it may change, so the attempt waits (StartTimeout
+        // bounds it) instead of failing the run, and the run keeps its timers.
+        LOG.warnf(
+            "%s/%s: Job %s refused: %s",
+            run.getMetadata().getNamespace(),
+            run.getMetadata().getName(),
+            job.getMetadata().getName(),
+            said);
+        return Optional.of(
+            AttemptObservation.of(State.Waiting, null, "the API server refused the Job: " + said));
       }
       throw e;
     }
@@ -78,11 +100,11 @@ public class AttemptJobExecutor {
    * that no run owns is someone else's, left alone, and the attempt cannot start (StartTimeout will
    * say why).
    */
-  private Optional<String> adopt(QualificationRun run, Job wanted) {
+  private void adopt(QualificationRun run, Job wanted) {
     Job existing = client.resource(wanted).get();
     if (existing == null || run.owns(existing)) {
       LOG.debugf("Job %s exists already: adopted", wanted.getMetadata().getName());
-      return Optional.empty();
+      return;
     }
     boolean leftover =
         existing.getMetadata().getOwnerReferences() != null
@@ -102,7 +124,6 @@ public class AttemptJobExecutor {
           run.getMetadata().getName(),
           existing.getMetadata().getName());
     }
-    return Optional.empty();
   }
 
   /** Deletes an attempt's Job (its pods go with it) and any live pod left behind. */

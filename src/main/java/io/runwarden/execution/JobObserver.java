@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.runwarden.lifecycle.AttemptObservation;
 import io.runwarden.lifecycle.AttemptObservation.State;
+import io.runwarden.text.UserText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -86,12 +87,20 @@ public final class JobObserver {
         job == null ? State.NotCreated : State.Created, null, "waiting for the Job's pod to start");
   }
 
+  /** Characters of a container's termination message kept (the kubelet's own cap is 4 KiB). */
+  static final int TERMINATION_MESSAGE_CAP = 1024;
+
   private static String failure(Job job, JobCondition condition, List<Pod> pods) {
     for (Pod pod : pods) {
       for (ContainerStatus cs : containerStatuses(pod)) {
         ContainerStateTerminated t = cs.getState() == null ? null : cs.getState().getTerminated();
         if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
-          String message = t.getMessage() == null ? "" : ": " + t.getMessage().strip();
+          // The pod's own words, readable by anyone who can read the pod: escaped and capped,
+          // since status repeats them in several places.
+          String message =
+              t.getMessage() == null
+                  ? ""
+                  : ": " + UserText.escape(t.getMessage().strip(), TERMINATION_MESSAGE_CAP);
           return "pod "
               + pod.getMetadata().getName()
               + " container "
@@ -107,7 +116,7 @@ public final class JobObserver {
         + name(job)
         + " failed: "
         + condition.getReason()
-        + (condition.getMessage() == null ? "" : ": " + condition.getMessage());
+        + (condition.getMessage() == null ? "" : ": " + UserText.escape(condition.getMessage()));
   }
 
   private static Optional<String> blocked(Pod pod) {
@@ -121,7 +130,7 @@ public final class JobObserver {
                 + cs.getName()
                 + ": "
                 + w.getReason()
-                + (w.getMessage() == null ? "" : ": " + w.getMessage()));
+                + (w.getMessage() == null ? "" : ": " + UserText.escape(w.getMessage())));
       }
     }
     if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
@@ -132,7 +141,7 @@ public final class JobObserver {
                   + pod.getMetadata().getName()
                   + " "
                   + c.getReason()
-                  + (c.getMessage() == null ? "" : ": " + c.getMessage()));
+                  + (c.getMessage() == null ? "" : ": " + UserText.escape(c.getMessage())));
         }
       }
     }

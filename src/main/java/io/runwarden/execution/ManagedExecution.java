@@ -29,16 +29,22 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ManagedExecution {
 
+  /** How soon a Job the API server refused for now (403) is asked for again. */
+  static final java.time.Duration REFUSED_JOB_RETRY = java.time.Duration.ofSeconds(5);
+
   private final Lifecycle lifecycle;
   private final AttemptJobExecutor executor;
   private final KubernetesSerialization serialization;
+  private final PodTemplatePolicy policy;
 
   public ManagedExecution(
       Lifecycle lifecycle,
       AttemptJobExecutor executor,
-      io.fabric8.kubernetes.client.KubernetesClient client) {
+      io.fabric8.kubernetes.client.KubernetesClient client,
+      PodTemplatePolicy policy) {
     this.lifecycle = lifecycle;
     this.executor = executor;
+    this.policy = policy;
     this.serialization = client.getKubernetesSerialization();
   }
 
@@ -88,20 +94,22 @@ public class ManagedExecution {
     plan.delete().forEach(a -> executor.delete(observed.get(a)));
     if (plan.create().isPresent()) {
       QualificationRunStatus next = decision.status();
-      Optional<String> refused =
-          executor.create(
-              run,
-              plan.create().get(),
-              next.getCheckpoint(),
-              next.getServiceJobId(),
-              lifecycle.jobActiveDeadline(run, now));
+      Optional<String> forbidden = policy.violation(run);
+      Optional<AttemptObservation> refused =
+          forbidden.isPresent()
+              ? Optional.of(AttemptObservation.of(State.Rejected, null, forbidden.get()))
+              : executor.create(
+                  run,
+                  plan.create().get(),
+                  next.getCheckpoint(),
+                  next.getServiceJobId(),
+                  lifecycle.jobActiveDeadline(run, now));
       if (refused.isPresent()) {
-        decision =
-            decideAgain(
-                run,
-                decision,
-                inputs.withJob(AttemptObservation.of(State.Rejected, null, refused.get())),
-                now);
+        decision = decideAgain(run, decision, inputs.withJob(refused.get()), now);
+        if (refused.get().state() == State.Waiting) {
+          // Refused for now: ask again soon, within the attempt's own timers.
+          decision = decision.wakeNoLaterThan(now.plus(REFUSED_JOB_RETRY));
+        }
       }
     }
     decision.status().setJobName(jobName(run, decision.status(), observed));

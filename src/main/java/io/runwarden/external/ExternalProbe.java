@@ -3,6 +3,7 @@ package io.runwarden.external;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.config.RunwardenConfig;
@@ -10,30 +11,41 @@ import io.runwarden.lifecycle.DurationParser;
 import io.runwarden.lifecycle.ExternalCheckRequest;
 import io.runwarden.lifecycle.ExternalResult;
 import io.runwarden.lifecycle.ExternalResult.Result;
+import io.runwarden.text.UserText;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * Asks the external service whether an attempt's job already finished.
  *
- * <p>Restrictions, because a run's author chooses the URL and the operator makes the call: http and
- * https only; no redirects followed; the host must be on the operator's allow-list when one is
- * configured; the whole exchange is bounded by the run's timeout (at most 30 s), so a slow service
- * holds one reconcile thread for at most that long. Header values from the Secret are sent, never
- * recorded: messages name the Secret and the HTTP status, not what was sent.
+ * <p>A run's author chooses the URL and the operator makes the call from inside the cluster, so
+ * (docs/security.md): http and https only; no redirects followed; the host must be on the
+ * allow-list and every address it resolves to public ({@link ProbeTargets}), and the connection
+ * goes to the address that was checked; headers only from a Secret that opts in ({@link
+ * ProbeHeaders}); the answer is read up to {@link #MAX_ANSWER} bytes and the request cancelled at
+ * the run's timeout; the service's own text is never repeated, only its HTTP status and, when it is
+ * one of the configured values, the field's value. Blocking steps (the Secret, DNS) run on the
+ * caller's thread: {@link Probes} calls this from a small executor of its own, never from a
+ * reconcile.
  */
 @ApplicationScoped
 public class ExternalProbe {
@@ -44,80 +56,194 @@ public class ExternalProbe {
       List.of("running", "in_progress", "queued", "pending", "validating", "finalizing");
   static final List<String> FAILED = List.of("failed", "error", "cancelled", "expired");
 
-  private final KubernetesClient client;
-  private final RunwardenConfig config;
-  private final HttpClient http =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  /** The most of an answer ever read: a status document, not a download. */
+  static final int MAX_ANSWER = 64 * 1024;
 
-  public ExternalProbe(KubernetesClient client, RunwardenConfig config) {
+  /** Connecting takes at most this long (or the run's timeout, when shorter). */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final KubernetesClient client;
+  private final ProbeTargets targets;
+  private final Vertx vertx;
+  private final HttpClient http;
+
+  public ExternalProbe(KubernetesClient client, RunwardenConfig config, Vertx vertx) {
     this.client = client;
-    this.config = config;
+    this.vertx = vertx;
+    RunwardenConfig.External e = config.external();
+    this.targets =
+        new ProbeTargets(
+            e.allowedHosts().orElse(List.of()),
+            e.allowedNetworks().orElse(List.of()),
+            e.deniedNetworks().orElse(List.of()));
+    this.http =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(false)
+                .setDecompressionSupported(false)
+                .setVerifyHost(true)
+                .setForceSni(true)
+                .setMaxHeaderSize(16 * 1024)
+                .setMaxPoolSize(64));
   }
 
-  public ExternalResult check(
+  /**
+   * Asks the service. Blocks for the Secret and the DNS lookup; the HTTP exchange itself is
+   * asynchronous and cancelled at {@code timeout}.
+   */
+  public CompletableFuture<ExternalResult> check(
       QualificationRun run, ExternalCheckRequest request, Duration timeout) {
     ExternalServiceSpec spec = run.getSpec().getExternalService();
     URI uri;
     try {
       uri = URI.create(url(spec.getStatusUrl(), run, request));
     } catch (IllegalArgumentException e) {
-      return new ExternalResult(Result.Unreachable, "invalid status URL: " + e.getMessage());
+      return done(Result.Unreachable, "invalid status URL");
     }
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-      return new ExternalResult(Result.Unreachable, "only http and https are allowed");
+      return done(Result.Unreachable, "only http and https are allowed");
     }
-    if (!allowed(uri.getHost())) {
-      return new ExternalResult(
-          Result.Unreachable,
-          "host " + uri.getHost() + " is not in the operator's runwarden.external.allowed-hosts");
+    Optional<String> hostRefused = targets.hostRefused(uri);
+    if (hostRefused.isPresent()) {
+      return done(Result.Unreachable, hostRefused.get());
     }
-    HttpRequest.Builder req =
-        HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET();
+    Map<String, String> headers = Map.of();
     if (spec.getSecretRef() != null) {
-      Secret secret =
-          client
-              .secrets()
-              .inNamespace(run.getMetadata().getNamespace())
-              .withName(spec.getSecretRef().getName())
-              .get();
-      if (secret == null) {
-        return new ExternalResult(
-            Result.Unreachable, "secret " + spec.getSecretRef().getName() + " not found");
+      ProbeHeaders.Result h = headers(run, spec.getSecretRef().getName());
+      if (h.refused() != null) {
+        return done(Result.Unreachable, h.refused());
       }
-      headers(secret).forEach(req::header);
+      headers = h.headers();
     }
-    String target =
-        uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    ProbeTargets.Resolved resolved = targets.resolve(uri.getHost());
+    if (resolved.refused() != null) {
+      return done(Result.Unreachable, resolved.refused());
+    }
+    return send(run, request, spec, uri, resolved.address(), headers, timeout);
+  }
+
+  private ProbeHeaders.Result headers(QualificationRun run, String secretName) {
+    Secret secret;
     try {
-      HttpResponse<String> response =
-          http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString())
-              .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      ExternalResult result = interpret(spec, response.statusCode(), response.body());
-      LOG.infof(
-          "%s/%s: external check of job %s at %s: %s (%s)",
-          run.getMetadata().getNamespace(),
-          run.getMetadata().getName(),
-          request.serviceJobId(),
-          target,
-          result.result(),
-          result.message());
-      return result;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return new ExternalResult(
-          Result.Unreachable, target + " did not answer within " + DurationParser.format(timeout));
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause();
-      String why =
-          cause instanceof HttpTimeoutException
-              ? "did not answer within " + DurationParser.format(timeout)
-              : cause instanceof IOException
-                  ? "unreachable (" + cause.getClass().getSimpleName() + ")"
-                  : "failed (" + cause.getClass().getSimpleName() + ")";
-      return new ExternalResult(Result.Unreachable, target + " " + why);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new ExternalResult(Result.Unreachable, "interrupted");
+      secret =
+          client.secrets().inNamespace(run.getMetadata().getNamespace()).withName(secretName).get();
+    } catch (KubernetesClientException e) {
+      return new ProbeHeaders.Result(
+          Map.of(),
+          e.getCode() == 403
+              ? "the operator may not read secret "
+                  + secretName
+                  + " (chart value externalService.secretAccess)"
+              : "secret " + secretName + " could not be read (HTTP " + e.getCode() + ")");
     }
+    if (secret == null) {
+      return new ProbeHeaders.Result(Map.of(), "secret " + secretName + " not found");
+    }
+    return ProbeHeaders.from(secret);
+  }
+
+  private CompletableFuture<ExternalResult> send(
+      QualificationRun run,
+      ExternalCheckRequest request,
+      ExternalServiceSpec spec,
+      URI uri,
+      InetAddress address,
+      Map<String, String> headers,
+      Duration timeout) {
+    String host = ProbeTargets.normalize(uri.getHost());
+    int port = ProbeTargets.port(uri);
+    String target = uri.getScheme() + "://" + host + ":" + port;
+    String path =
+        (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost(host)
+            .setPort(port)
+            .setSsl("https".equals(uri.getScheme()))
+            .setURI(path)
+            .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+            .setFollowRedirects(false)
+            .setConnectTimeout(Math.min(timeout.toMillis(), CONNECT_TIMEOUT.toMillis()))
+            .addHeader("Accept", "application/json");
+    headers.forEach(options::addHeader);
+
+    CompletableFuture<ExternalResult> result = new CompletableFuture<>();
+    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    long timer =
+        vertx.setTimer(
+            Math.max(1, timeout.toMillis()),
+            id -> {
+              HttpClientRequest r = sent.get();
+              if (result.complete(
+                  new ExternalResult(
+                      Result.Unreachable,
+                      target + " did not answer within " + DurationParser.format(timeout)))) {
+                if (r != null) r.reset(); // the connection goes, not just our interest in it
+              }
+            });
+    http.request(options)
+        .compose(
+            req -> {
+              sent.set(req);
+              if (result.isDone()) req.reset();
+              return req.send();
+            })
+        .onFailure(
+            e ->
+                result.complete(
+                    new ExternalResult(
+                        Result.Unreachable,
+                        target + " unreachable (" + e.getClass().getSimpleName() + ")")))
+        .onSuccess(
+            response -> {
+              Buffer body = Buffer.buffer();
+              response.exceptionHandler(
+                  e ->
+                      result.complete(
+                          new ExternalResult(
+                              Result.Unreachable,
+                              target
+                                  + " broke off its answer ("
+                                  + e.getClass().getSimpleName()
+                                  + ")")));
+              response.handler(
+                  chunk -> {
+                    if (body.length() + chunk.length() > MAX_ANSWER) {
+                      if (result.complete(
+                          new ExternalResult(
+                              Result.Unknown, "answer is larger than " + MAX_ANSWER + " bytes"))) {
+                        sent.get().reset();
+                      }
+                      return;
+                    }
+                    body.appendBuffer(chunk);
+                  });
+              response.endHandler(
+                  v ->
+                      result.complete(
+                          interpret(
+                              spec, response.statusCode(), body.toString(StandardCharsets.UTF_8))));
+            });
+    return result.whenComplete(
+        (r, e) -> {
+          vertx.cancelTimer(timer);
+          if (r != null) {
+            LOG.infof(
+                "%s/%s: external check of job %s at %s: %s (%s)",
+                run.getMetadata().getNamespace(),
+                run.getMetadata().getName(),
+                UserText.escape(request.serviceJobId()),
+                target,
+                r.result(),
+                UserText.escape(r.message()));
+          }
+        });
+  }
+
+  private static CompletableFuture<ExternalResult> done(Result result, String message) {
+    return CompletableFuture.completedFuture(new ExternalResult(result, message));
   }
 
   /** The service's answer: status code first, then the configured field's value. */
@@ -145,35 +271,22 @@ public class ExternalProbe {
     if (value == null) {
       return new ExternalResult(Result.Unknown, "answer has no field " + field);
     }
+    // The value is repeated only when it is one of the configured ones: anything else may be
+    // whatever the address answers with (a credential, an internal document) and stays unsaid.
     String v = value.toLowerCase(Locale.ROOT);
-    String said = field + "=" + (value.length() > 64 ? value.substring(0, 64) : value);
+    String said = field + "=" + v;
     if (matches(spec.getCompletedValues(), COMPLETED, v))
       return new ExternalResult(Result.Completed, said);
     if (matches(spec.getRunningValues(), RUNNING, v))
       return new ExternalResult(Result.Running, said);
     if (matches(spec.getFailedValues(), FAILED, v)) return new ExternalResult(Result.Failed, said);
-    return new ExternalResult(Result.Unknown, said);
+    return new ExternalResult(
+        Result.Unknown, "field " + field + " holds none of the configured values");
   }
 
   private static boolean matches(List<String> configured, List<String> defaults, String value) {
     List<String> values = configured == null || configured.isEmpty() ? defaults : configured;
     return values.stream().anyMatch(x -> x.toLowerCase(Locale.ROOT).equals(value));
-  }
-
-  private boolean allowed(String host) {
-    if (host == null) return false;
-    return config
-        .external()
-        .allowedHosts()
-        .map(
-            list ->
-                list.stream()
-                    .anyMatch(
-                        a ->
-                            a.startsWith("*.")
-                                ? host.endsWith(a.substring(1))
-                                : a.equalsIgnoreCase(host)))
-        .orElse(true);
   }
 
   static String url(String template, QualificationRun run, ExternalCheckRequest request) {
@@ -186,22 +299,5 @@ public class ExternalProbe {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static Map<String, String> headers(Secret secret) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    if (secret.getData() != null) {
-      secret
-          .getData()
-          .forEach(
-              (k, v) ->
-                  out.put(
-                      k,
-                      new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8).strip()));
-    }
-    if (secret.getStringData() != null) {
-      out.putAll(secret.getStringData());
-    }
-    return out;
   }
 }

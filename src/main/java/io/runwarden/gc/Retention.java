@@ -55,7 +55,13 @@ public record Retention(Duration succeeded, Duration failed, OptionalInt keepPer
     if (!phase.isTerminal() || completed == null) {
       return Optional.empty();
     }
-    return Optional.of(completed.plus(ttl(run, phase)));
+    try {
+      return Optional.of(completed.plus(ttl(run, phase)));
+    } catch (ArithmeticException | java.time.DateTimeException e) {
+      // A retention too long to add up (stored before the schema bounded it) ends never: the run
+      // is kept, and the sweep goes on with every other run.
+      return Optional.empty();
+    }
   }
 
   private Duration ttl(QualificationRun run, Phase phase) {

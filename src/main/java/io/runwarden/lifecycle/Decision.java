@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * What the core decided for one run at one instant.
  *
- * @param status the complete operator-owned status ({@code report} always null: not ours)
+ * @param status the complete operator-owned status
  * @param events one per transition, in order
  * @param wakeAt the earliest instant at which the decision could change without any new
  *     observation; empty for terminal runs
@@ -25,5 +25,14 @@ public record Decision(
 
   public Decision(QualificationRunStatus status, List<RunEvent> events, Optional<Instant> wakeAt) {
     this(status, events, wakeAt, Optional.empty(), List.of());
+  }
+
+  /** The same decision, woken no later than {@code at} (never later than it already was). */
+  public Decision wakeNoLaterThan(Instant at) {
+    if (status.getPhase() != null && status.getPhase().isTerminal()) {
+      return this;
+    }
+    Instant wake = wakeAt.filter(w -> w.isBefore(at)).orElse(at);
+    return new Decision(status, events, Optional.of(wake), externalCheck, enforced);
   }
 }

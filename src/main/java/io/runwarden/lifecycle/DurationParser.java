@@ -1,5 +1,6 @@
 package io.runwarden.lifecycle;
 
+import io.runwarden.text.UserText;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,15 +15,22 @@ public final class DurationParser {
   private static final Pattern WHOLE = Pattern.compile("([0-9]{1,9}(ms|s|m|h|d))+");
   private static final Pattern PART = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
 
+  /** The schema's maxLength for durations. */
+  public static final int MAX_LENGTH = 32;
+
   private DurationParser() {}
 
   /**
    * @throws IllegalArgumentException with a message fit for a user when the text is malformed
    */
   public static Duration parse(String text) {
-    if (text == null || !WHOLE.matcher(text).matches()) {
+    if (text == null || text.length() > MAX_LENGTH || !WHOLE.matcher(text).matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration like 30s, 5m, 1h30m or 7d");
+          "'"
+              + UserText.escape(text, MAX_LENGTH)
+              + "' is not a duration like 30s, 5m, 1h30m or 7d (at most "
+              + MAX_LENGTH
+              + " characters)");
     }
     Duration total = Duration.ZERO;
     Matcher m = PART.matcher(text);

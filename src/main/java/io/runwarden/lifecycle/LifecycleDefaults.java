@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param progressRefresh how stale status.progress may get: progress reported more often is written
  *     at most this often (see Lifecycle), so a busy worker does not cost a status write per
  *     heartbeat
+ * @param maxDuration the longest any duration in a run's spec may be (timeouts, backoff, retention)
  */
 public record LifecycleDefaults(
     Duration run,
@@ -25,7 +26,8 @@ public record LifecycleDefaults(
     double backoffFactor,
     Duration backoffMax,
     int historyLimit,
-    Duration progressRefresh) {
+    Duration progressRefresh,
+    Duration maxDuration) {
 
   /** The documented defaults; also what unit tests start from. */
   public static LifecycleDefaults standard() {
@@ -40,6 +42,7 @@ public record LifecycleDefaults(
         2.0,
         Duration.ofMinutes(10),
         10,
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15),
+        Duration.ofDays(365));
   }
 }

@@ -33,8 +33,14 @@ public record RunPolicy(
     ExternalServiceSpec external,
     Duration externalTimeout) {
 
-  /** The longest the external probe may block a reconcile. */
+  /** The longest a probe may take. */
   public static final Duration MAX_EXTERNAL_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The shortest timeout (timeouts.*, externalService.timeout, ttlAfterFinished). */
+  public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+
+  /** The shortest backoff. */
+  public static final Duration MIN_BACKOFF = Duration.ofMillis(100);
 
   /**
    * @throws InvalidSpecException naming the first field that cannot be honoured
@@ -45,19 +51,21 @@ public record RunPolicy(
     RetryPolicy r = s.getRetry() == null ? new RetryPolicy() : s.getRetry();
     Backoff b = r.getBackoff() == null ? new Backoff() : r.getBackoff();
 
-    Duration run = positive("timeouts.run", t.getRun()).orElse(d.run());
-    Optional<Duration> attempt = positive("timeouts.attempt", t.getAttempt()).or(d::attempt);
-    Duration start = positive("timeouts.start", t.getStart()).orElse(d.start());
+    Limits l = new Limits(d.maxDuration());
+    Duration run = l.timeout("timeouts.run", t.getRun()).orElse(d.run());
+    Optional<Duration> attempt = l.timeout("timeouts.attempt", t.getAttempt()).or(d::attempt);
+    Duration start = l.timeout("timeouts.start", t.getStart()).orElse(d.start());
     Optional<Duration> heartbeat =
-        positive("timeouts.heartbeat", t.getHeartbeat()).or(d::heartbeat);
-    Optional<Duration> progress = positive("timeouts.progress", t.getProgress()).or(d::progress);
+        l.timeout("timeouts.heartbeat", t.getHeartbeat()).or(d::heartbeat);
+    Optional<Duration> progress = l.timeout("timeouts.progress", t.getProgress()).or(d::progress);
 
     int maxRetries = Optional.ofNullable(r.getMaxRetries()).orElse(d.maxRetries());
     check(maxRetries >= 0 && maxRetries <= 100, "retry.maxRetries", "must be between 0 and 100");
-    Duration initial = positive("retry.backoff.initial", b.getInitial()).orElse(d.backoffInitial());
+    Duration initial =
+        l.duration("retry.backoff.initial", b.getInitial(), MIN_BACKOFF).orElse(d.backoffInitial());
     double factor = Optional.ofNullable(b.getFactor()).orElse(d.backoffFactor());
     check(factor >= 1 && factor <= 10, "retry.backoff.factor", "must be between 1 and 10");
-    Duration max = positive("retry.backoff.max", b.getMax()).orElse(d.backoffMax());
+    Duration max = l.duration("retry.backoff.max", b.getMax(), MIN_BACKOFF).orElse(d.backoffMax());
     check(
         max.compareTo(initial) >= 0,
         "retry.backoff.max",
@@ -67,6 +75,7 @@ public record RunPolicy(
             ? EnumSet.allOf(RetryReason.class)
             : EnumSet.copyOf(r.getReasons().stream().map(requireKnown()).toList());
     check(s.getTotal() == null || s.getTotal() >= 0, "total", "must not be negative");
+    l.timeout("ttlAfterFinished", s.getTtlAfterFinished());
     if (s.getJob() != null) {
       var template = s.getJob().getTemplate();
       check(template != null, "job.template", "is required");
@@ -102,7 +111,7 @@ public record RunPolicy(
         Boolean.TRUE.equals(s.getSuspend()),
         s.getTotal(),
         s.getExternalService(),
-        external(s.getExternalService()));
+        external(s.getExternalService(), l));
   }
 
   /**
@@ -117,7 +126,7 @@ public record RunPolicy(
     return Duration.ofMillis((long) millis);
   }
 
-  private static Duration external(ExternalServiceSpec e) {
+  private static Duration external(ExternalServiceSpec e, Limits l) {
     if (e == null) {
       return null;
     }
@@ -134,13 +143,26 @@ public record RunPolicy(
       throw new InvalidSpecException(
           "externalService.statusUrl", "is not a valid URL: " + ex.getMessage());
     }
+    values("externalService.completedValues", e.getCompletedValues());
+    values("externalService.runningValues", e.getRunningValues());
+    values("externalService.failedValues", e.getFailedValues());
     Duration timeout =
-        positive("externalService.timeout", e.getTimeout()).orElse(Duration.ofSeconds(5));
+        l.timeout("externalService.timeout", e.getTimeout()).orElse(Duration.ofSeconds(5));
     check(
         timeout.compareTo(MAX_EXTERNAL_TIMEOUT) <= 0,
         "externalService.timeout",
         "must be at most " + DurationParser.format(MAX_EXTERNAL_TIMEOUT));
     return timeout;
+  }
+
+  /** Values the service's answer is compared with, and the only ones ever repeated from it. */
+  private static void values(String field, java.util.List<String> values) {
+    if (values == null) return;
+    check(values.size() <= 16, field, "at most 16 values");
+    check(
+        values.stream().allMatch(v -> v != null && v.matches("[A-Za-z0-9_.-]{1,64}")),
+        field,
+        "values are words of letters, digits, '_', '.' or '-', at most 64 characters");
   }
 
   private static Function<RetryReason, RetryReason> requireKnown() {
@@ -155,18 +177,34 @@ public record RunPolicy(
     };
   }
 
-  private static Optional<Duration> positive(String field, String text) {
-    if (text == null) {
-      return Optional.empty();
+  /**
+   * Every duration a namespace user can set lies between a floor (a 1 ms heartbeat timeout made one
+   * run send 125 probes and 125 status writes in 10 s) and the operator's maxDuration (a
+   * 3,710-character retention overflowed the collector's arithmetic).
+   */
+  private record Limits(Duration max) {
+
+    Optional<Duration> timeout(String field, String text) {
+      return duration(field, text, MIN_TIMEOUT);
     }
-    Duration value;
-    try {
-      value = DurationParser.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSpecException(field, e.getMessage());
+
+    Optional<Duration> duration(String field, String text, Duration floor) {
+      if (text == null) {
+        return Optional.empty();
+      }
+      Duration value;
+      try {
+        value = DurationParser.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSpecException(field, e.getMessage());
+      }
+      check(value.compareTo(floor) >= 0, field, "must be at least " + DurationParser.format(floor));
+      check(
+          value.compareTo(max) <= 0,
+          field,
+          "must be at most " + DurationParser.format(max) + " (the operator's maxDuration)");
+      return Optional.of(value);
     }
-    check(!value.isZero(), field, "must be longer than 0");
-    return Optional.of(value);
   }
 
   private static void check(boolean ok, String field, String problem) {

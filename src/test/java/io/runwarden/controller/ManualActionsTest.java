@@ -74,7 +74,7 @@ class ManualActionsTest {
   void aFailedRunGetsOneExtraAttemptAndASucceededRunRefuses() {
     QualificationRun gaveup = RunFixtures.run("gaveup");
     gaveup.getSpec().getTimeouts().setRun("10m");
-    gaveup.getSpec().getTimeouts().setStart("500ms");
+    gaveup.getSpec().getTimeouts().setStart("1s");
     gaveup.getSpec().setRetry(new RetryPolicy());
     gaveup.getSpec().getRetry().setMaxRetries(0);
     client.resource(gaveup).inNamespace(ns).create();

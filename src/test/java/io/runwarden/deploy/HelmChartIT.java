@@ -97,6 +97,8 @@ class HelmChartIT {
                 .set("watchNamespaces[1]", teamB)
                 .set("externalService.secretAccess", true)
                 .set("externalService.allowedHosts[0]", "llm.example.com")
+                .set("externalService.allowedNetworks[0]", "10.96.12.0/24")
+                .set("externalService.deniedNetworks[0]", "203.0.113.0/24")
                 .set("gc.dryRun", true)
                 .set("grafanaDashboard.enabled", true)
                 .set("logLevel", "DEBUG"));
@@ -118,6 +120,8 @@ class HelmChartIT {
     assertThat(
             yaml(objects.stream().filter(o -> o instanceof Deployment).findFirst().orElseThrow()))
         .contains("QUARKUS_OPERATOR_SDK_CONTROLLERS_QUALIFICATIONRUN_NAMESPACES")
+        .contains("RUNWARDEN_EXTERNAL_ALLOWED_NETWORKS")
+        .contains("10.96.12.0/24")
         .contains(teamA + "," + teamB);
     dryRun(objects);
 

@@ -141,6 +141,7 @@ class ExternalServiceTest {
             new SecretBuilder()
                 .withNewMetadata()
                 .withName("llm-api")
+                .withAnnotations(Map.of("runwarden.io/probe-headers", "true"))
                 .withNamespace(ns)
                 .endMetadata()
                 .withStringData(Map.of("Authorization", "Bearer s3cr3t-t0ken"))
@@ -162,6 +163,138 @@ class ExternalServiceTest {
         Kubectl.run("get", "qrun", "authed", "-n", ns, "-o", "yaml").assertOk().stdout()
             + Kubectl.run("get", "events", "-n", ns, "-o", "yaml").assertOk().stdout();
     assertThat(everything).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void aHostOnTheListThatIsNotAPublicAddressIsNeverCalled() {
+    try (FakeService everywhere = FakeService.onEveryLoopbackAddress()) {
+      everywhere.state("job-1", "completed");
+      startAndAbandon("rebound", everywhere.urlVia("127.0.0.2"), e -> {});
+      QualificationRun run =
+          await().atMost(WAIT).until(() -> get("rebound"), r -> r.getStatus().getAttempt() == 2);
+      assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Unreachable");
+      assertThat(run.getStatus().getExternalCheck().getMessage())
+          .contains("127.0.0.2 is not a public address");
+      assertThat(everywhere.requests()).as("never called").isEmpty();
+    }
+  }
+
+  @Test
+  void anEndlessAnswerIsCutOffAndEveryoneCarriesOn() {
+    startAndAbandon("endless", service.endlessUrl(), e -> {});
+    QualificationRun run =
+        await().atMost(WAIT).until(() -> get("endless"), r -> r.getStatus().getAttempt() == 2);
+    assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Unknown");
+    assertThat(run.getStatus().getExternalCheck().getMessage())
+        .contains("larger than " + ExternalProbe.MAX_ANSWER + " bytes");
+    create("after-endless", r -> {});
+    awaitPhase("after-endless", Phase.Pending);
+  }
+
+  @Test
+  void whatTheServiceSaysIsRepeatedOnlyWhenItIsAConfiguredValue() {
+    service.state("job-1", "AKIAIOSFODNN7EXAMPLE");
+    startAndAbandon("leaky", service.url(), e -> {});
+    QualificationRun run =
+        await().atMost(WAIT).until(() -> get("leaky"), r -> r.getStatus().getAttempt() == 2);
+    assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Unknown");
+    String everything =
+        Kubectl.run("get", "qrun", "leaky", "-n", ns, "-o", "yaml").assertOk().stdout()
+            + Kubectl.run("get", "events", "-n", ns, "-o", "yaml").assertOk().stdout();
+    assertThat(everything).contains("none of the configured values").doesNotContain("AKIA");
+  }
+
+  @Test
+  void aSecretThatDoesNotOptInIsNeverSent() {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("cloud-creds")
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(Map.of("Authorization", "Bearer n0t-f0r-y0u"))
+                .build())
+        .create();
+    service.state("job-1", "completed");
+    startAndAbandon(
+        "borrower",
+        service.url(),
+        e -> {
+          var ref = new ExternalServiceSpec.SecretRef();
+          ref.setName("cloud-creds");
+          e.setSecretRef(ref);
+        });
+    QualificationRun run =
+        await().atMost(WAIT).until(() -> get("borrower"), r -> r.getStatus().getAttempt() == 2);
+    assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Unreachable");
+    assertThat(run.getStatus().getExternalCheck().getMessage())
+        .contains("runwarden.io/probe-headers");
+    assertThat(service.requests()).as("nothing sent").isEmpty();
+  }
+
+  /**
+   * Probes run off the reconcile threads, at most a few per namespace: a hundred runs whose service
+   * hangs delay neither another namespace's deadline nor its probe. (Before, each hanging probe
+   * held a reconcile thread for its whole timeout, and 80 of them made an unrelated run's deadline
+   * fire 6.8 s late.)
+   */
+  @Test
+  void aHundredHangingProbesDelayNoOtherTenantsDeadlineOrProbe() {
+    service.state("job-1", "completed");
+    service.slow();
+    List<String> hanging = IntStream.range(0, 100).mapToObj(i -> "hang-" + i).toList();
+    hanging.forEach(name -> startAndAbandon(name, service.url(), e -> e.setTimeout("10s")));
+    await().atMost(WAIT).until(() -> service.requests().size() >= 8);
+
+    String other = TestCluster.get().newNamespace("tenant-b");
+    try (FakeService prompt = new FakeService()) {
+      prompt.state("job-1", "completed");
+      QualificationRun deadline = RunFixtures.run("deadline", other);
+      deadline.getSpec().getTimeouts().setRun("3s");
+      client.resource(deadline).create();
+      QualificationRun asked = RunFixtures.run("asked", other);
+      asked.getSpec().getTimeouts().setRun("2m");
+      asked.getSpec().getTimeouts().setHeartbeat("1s");
+      RetryPolicy retry = new RetryPolicy();
+      Backoff backoff = new Backoff();
+      backoff.setInitial("200ms");
+      retry.setBackoff(backoff);
+      asked.getSpec().setRetry(retry);
+      ExternalServiceSpec e = new ExternalServiceSpec();
+      e.setStatusUrl(prompt.url());
+      asked.getSpec().setExternalService(e);
+      client.resource(asked).create();
+      await().atMost(WAIT).until(() -> phaseIn(other, "asked") == Phase.Pending);
+      TestWorker worker = new TestWorker(client, other, "asked", "w-1");
+      worker.reportServiceJob(worker.claim(), "job-1");
+
+      QualificationRun failed =
+          await()
+              .atMost(WAIT)
+              .pollInterval(Duration.ofMillis(50))
+              .until(() -> getIn(other, "deadline"), r -> r.getStatus().getPhase() == Phase.Failed);
+      Instant seen = Instant.now();
+      Instant due = Instant.parse(failed.getStatus().getTimeoutAt());
+      assertThat(Duration.between(due, seen))
+          .as("the deadline is enforced on time while 100 probes hang")
+          .isLessThan(Duration.ofSeconds(1));
+      // Its probe does not queue behind the hanging namespace's ninety.
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> phaseIn(other, "asked") == Phase.Succeeded);
+      assertThat(getIn(other, "asked").getStatus().getReason())
+          .isEqualTo(Reasons.COMPLETED_EXTERNALLY);
+    }
+  }
+
+  private QualificationRun getIn(String namespace, String name) {
+    return client.resources(QualificationRun.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private Phase phaseIn(String namespace, String name) {
+    QualificationRun r = getIn(namespace, name);
+    return r == null || r.getStatus() == null ? null : r.getStatus().getPhase();
   }
 
   /**

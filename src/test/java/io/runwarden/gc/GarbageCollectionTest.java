@@ -192,7 +192,7 @@ class GarbageCollectionTest {
     create(
         name,
         r -> {
-          r.getSpec().getTimeouts().setStart("500ms");
+          r.getSpec().getTimeouts().setStart("1s");
           r.getSpec().setRetry(new RetryPolicy());
           r.getSpec().getRetry().setMaxRetries(0);
         });

@@ -85,4 +85,16 @@ class RetentionTest {
         .extracting(r -> r.getMetadata().getName())
         .containsExactly("k3", "k2");
   }
+
+  @Test
+  void badOrOverflowingRetentionsNeverStopTheSweep() {
+    // Unparseable (stored before the schema bounded it): the outcome's default applies. Too long to
+    // add up: kept. Either way every other run is still chosen.
+    QualificationRun endless = run("endless", Phase.Succeeded, Duration.ofDays(9));
+    endless.getSpec().setTtlAfterFinished("999999999d".repeat(371));
+    QualificationRun huge = run("huge", Phase.Succeeded, Duration.ofDays(9));
+    huge.getSpec().setTtlAfterFinished("999999999d999999999d");
+    assertThat(chosen(endless, huge, run("neighbour", Phase.Succeeded, Duration.ofDays(8))))
+        .containsExactly("endless", "neighbour");
+  }
 }

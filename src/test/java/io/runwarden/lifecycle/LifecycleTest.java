@@ -212,7 +212,8 @@ class LifecycleTest {
                   2,
                   m(1),
                   10,
-                  s(15)),
+                  s(15),
+                  Duration.ofDays(365)),
               spec -> {});
       sim.decide();
       sim.at(s(5)).claim("w1").decide();

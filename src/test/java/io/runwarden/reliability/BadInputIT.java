@@ -76,7 +76,32 @@ class BadInputIT {
             "externalService: {statusUrl: 'ftp://example.org/x'}",
             "spec.externalService.statusUrl"),
         new Refused("missing-template", "job: {}", "spec.job.template"),
-        new Refused("negative-total", "total: -5", "spec.total"));
+        new Refused("negative-total", "total: -5", "spec.total"),
+        // 3,710 characters of retention used to pass the pattern and stop every GC sweep.
+        new Refused(
+            "endless-ttl",
+            "ttlAfterFinished: " + "999999999d".repeat(371),
+            "spec.ttlAfterFinished"),
+        new Refused(
+            "long-duration", "timeouts: {run: " + "1s".repeat(17) + "}", "spec.timeouts.run"),
+        new Refused(
+            "status-field-expression",
+            "externalService: {statusUrl: 'https://x.example/j', statusField: 'a[0]'}",
+            "spec.externalService.statusField"),
+        new Refused(
+            "value-flood",
+            "externalService: {statusUrl: 'https://x.example/j', completedValues: ["
+                + String.join(",", java.util.Collections.nCopies(17, "done"))
+                + "]}",
+            "spec.externalService.completedValues"),
+        new Refused(
+            "label-flood",
+            "job: {template: {spec: {containers: [{name: w, image: x}]}}, labels: {"
+                + String.join(
+                    ",",
+                    java.util.stream.IntStream.range(0, 33).mapToObj(i -> "l" + i + ": v").toList())
+                + "}}",
+            "spec.job.labels"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -109,7 +134,39 @@ class BadInputIT {
         new Refused(
             "container-without-image",
             "job: {template: {spec: {containers: [{name: w}]}}}",
-            "spec.job.template"));
+            "spec.job.template"),
+        // Floors: a 1 ms heartbeat limit made one run send 125 probes and status writes in 10 s.
+        new Refused(
+            "millisecond-heartbeat", "timeouts: {heartbeat: 1ms}", "spec.timeouts.heartbeat"),
+        new Refused(
+            "tiny-backoff", "retry: {backoff: {initial: 1ms}}", "spec.retry.backoff.initial"),
+        // Ceilings: the operator's maxDuration (365d by default).
+        new Refused("century-run", "timeouts: {run: 36500d}", "spec.timeouts.run"),
+        new Refused("forever-ttl", "ttlAfterFinished: 999999999d", "spec.ttlAfterFinished"),
+        new Refused(
+            "odd-value",
+            "externalService: {statusUrl: 'https://x.example/j', failedValues: ['a b']}",
+            "spec.externalService.failedValues"),
+        new Refused(
+            "privileged",
+            "job: {template: {spec: {containers: [{name: w, image: x, securityContext: {privileged:"
+                + " true}}]}}}",
+            "spec.job.template.spec.containers[0].securityContext.privileged"),
+        new Refused(
+            "host-path",
+            "job: {template: {spec: {volumes: [{name: r, hostPath: {path: /}}], containers:"
+                + " [{name: w, image: x}]}}}",
+            "spec.job.template.spec.volumes[0].hostPath"),
+        new Refused(
+            "borrowed-account",
+            "job: {template: {spec: {serviceAccountName: ci-admin, containers: [{name: w, image:"
+                + " x}]}}}",
+            "spec.job.template.spec.serviceAccountName"),
+        new Refused(
+            "own-account-with-own-run",
+            "job: {workerAccess: OwnRun, template: {spec: {serviceAccountName: admin, containers:"
+                + " [{name: w, image: x}]}}}",
+            "spec.job.template.spec.serviceAccountName"));
   }
 
   @ParameterizedTest(name = "{0}")

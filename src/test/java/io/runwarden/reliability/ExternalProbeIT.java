@@ -45,7 +45,10 @@ class ExternalProbeIT {
     var kubeconfig = ChartRbac.install("probe", opNs, Map.of("externalService.secretAccess", true));
     ns = TestCluster.get().newNamespace("probe");
     operator =
-        OperatorProcess.startWith(kubeconfig, "-Drunwarden.external.allowed-hosts=127.0.0.1");
+        OperatorProcess.startWith(
+            kubeconfig,
+            "-Drunwarden.external.allowed-hosts=127.0.0.1",
+            "-Drunwarden.external.allowed-networks=127.0.0.1/32");
   }
 
   @AfterAll
@@ -82,6 +85,7 @@ class ExternalProbeIT {
             new SecretBuilder()
                 .withNewMetadata()
                 .withName("llm-api")
+                .withAnnotations(Map.of("runwarden.io/probe-headers", "true"))
                 .withNamespace(ns)
                 .endMetadata()
                 .withStringData(Map.of("Authorization", "Bearer s3cr3t-t0ken"))

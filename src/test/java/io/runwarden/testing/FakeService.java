@@ -26,8 +26,20 @@ public final class FakeService implements AutoCloseable {
   private volatile CountDownLatch hold;
 
   public FakeService() {
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * Listening on every loopback address (127.0.0.2 too), for tests that must show an address is
+   * refused rather than merely unreachable.
+   */
+  public static FakeService onEveryLoopbackAddress() {
+    return new FakeService(new InetSocketAddress(0).getAddress());
+  }
+
+  private FakeService(InetAddress bind) {
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,7 +76,34 @@ public final class FakeService implements AutoCloseable {
           exchange.sendResponseHeaders(302, -1);
           exchange.close();
         });
+    // An answer that never ends: 16 KiB of JSON-looking text after another, until the client goes.
+    server.createContext(
+        "/endless/",
+        exchange -> {
+          requests.add(Map.copyOf(exchange.getRequestHeaders()));
+          exchange.sendResponseHeaders(200, 0);
+          byte[] chunk =
+              ("{\"status\":\"" + "x".repeat(16 * 1024)).getBytes(StandardCharsets.UTF_8);
+          try (var out = exchange.getResponseBody()) {
+            while (!Thread.currentThread().isInterrupted()) {
+              out.write(chunk);
+              out.flush();
+            }
+          } catch (IOException clientWentAway) {
+            // what the probe should do
+          }
+        });
     server.start();
+  }
+
+  /** A status URL whose answer never ends. */
+  public String endlessUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/endless/{serviceJobId}";
+  }
+
+  /** {@link #url()} with another host, e.g. 127.0.0.2 (with {@link #onEveryLoopbackAddress()}). */
+  public String urlVia(String host) {
+    return "http://" + host + ":" + server.getAddress().getPort() + "/jobs/{serviceJobId}";
   }
 
   /** A status URL whose answer is always a 302 to {@link #url()}'s job. */

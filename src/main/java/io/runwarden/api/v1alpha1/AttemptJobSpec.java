@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.Map;
 
@@ -30,6 +31,7 @@ public class AttemptJobSpec {
   private PodTemplateSpec template;
 
   @JsonPropertyDescription("Extra labels for the attempt Jobs.")
+  @Size(max = 32)
   private Map<String, String> labels;
 
   @JsonPropertyDescription(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** delay(n) = min(initial * factor^n, max), and never later than the run deadline. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -12,6 +13,7 @@ public class Backoff {
 
   @JsonPropertyDescription("Delay before the first retry (default 10s).")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String initial;
 
   @JsonPropertyDescription("Multiplier applied for each further retry (default 2, 1 to 10).")
@@ -21,6 +23,7 @@ public class Backoff {
 
   @JsonPropertyDescription("Upper bound of the delay (default 10m).")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String max;
 
   public String getInitial() {

@@ -8,5 +8,8 @@ final class Durations {
    */
   static final String PATTERN = "^([0-9]{1,9}(ms|s|m|h|d))+$";
 
+  /** Longer than any duration anyone means (the pattern alone let 3,710 characters through). */
+  static final int MAX_LENGTH = 32;
+
   private Durations() {}
 }

@@ -30,26 +30,31 @@ public class ExternalServiceSpec {
 
   @JsonPropertyDescription("Request timeout (default 5s, at most 30s).")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String timeout;
 
   @JsonPropertyDescription(
       "Dotted path of the JSON field holding the job's state, e.g. status or data.state"
           + " (default status).")
   @Size(max = 253)
+  @Pattern("^[A-Za-z0-9_-]+([.][A-Za-z0-9_-]+)*$")
   private String statusField;
 
   @JsonPropertyDescription(
       "Values meaning the work finished (default completed, succeeded, done; case-insensitive).")
+  @Size(max = 16)
   private List<String> completedValues;
 
   @JsonPropertyDescription(
       "Values meaning it is still going (default running, in_progress, queued, pending,"
           + " validating, finalizing).")
+  @Size(max = 16)
   private List<String> runningValues;
 
   @JsonPropertyDescription(
       "Values meaning it failed (default failed, error, cancelled, expired). Failed and"
           + " unrecognised answers mean: retry as usual.")
+  @Size(max = 16)
   private List<String> failedValues;
 
   @JsonPropertyDescription(

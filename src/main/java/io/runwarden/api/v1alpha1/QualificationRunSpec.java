@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** What the user asks for. Everything is optional: omitted values take the operator defaults. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,7 +53,8 @@ public class QualificationRunSpec {
   @JsonPropertyDescription(
       "How long the run is kept after it succeeded or failed before the garbage collector deletes"
           + " it (e.g. 1h, 7d). Default: the operator's retention for its outcome.")
-  @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)
+  @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String ttlAfterFinished;
 
   public Long getTotal() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
 /** Retry budget, backoff and which failure reasons are worth retrying. */
@@ -26,6 +27,7 @@ public class RetryPolicy {
           + " never retried.")
   // Not "on": kubectl reads YAML 1.1, where an unquoted "on:" key is the boolean true, so
   // "retry: {on: [...]}" was refused as an unknown field "true" (found by BadInputIT).
+  @Size(max = 16)
   private List<RetryReason> reasons;
 
   public Integer getMaxRetries() {

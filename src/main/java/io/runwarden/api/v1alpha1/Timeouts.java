@@ -3,6 +3,7 @@ package io.runwarden.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** Time limits of a run and of each attempt. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -12,24 +13,28 @@ public class Timeouts {
       "Overall deadline, counted from the run's creation (status.timeoutAt). When it passes the run"
           + " fails with reason DeadlineExceeded, without retry, whatever else is happening.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String run;
 
   @JsonPropertyDescription(
       "Limit for one attempt, counted from when a worker claims it (status.attemptTimeoutAt)."
           + " Passing it ends the attempt with reason AttemptTimedOut.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String attempt;
 
   @JsonPropertyDescription(
       "How long a new attempt may wait to be claimed by a worker. Passing it ends the attempt"
           + " with reason StartTimeout.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String start;
 
   @JsonPropertyDescription(
       "Longest allowed silence between worker heartbeats (the report's status.heartbeatAt). Longer"
           + " means the attempt is stuck with reason HeartbeatLost.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String heartbeat;
 
   @JsonPropertyDescription(
@@ -37,6 +42,7 @@ public class Timeouts {
           + " arrive. Longer means the attempt is stuck with reason NoProgress. A slow run that"
           + " keeps advancing is never stuck.")
   @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
   private String progress;
 
   public String getRun() {
