@@ -76,7 +76,7 @@ class PodTemplatePolicyTest {
     run.setMetadata(new ObjectMetaBuilder().withName("r").withNamespace(ns).build());
     QualificationRunSpec spec = new QualificationRunSpec();
     AttemptJobSpec job = new AttemptJobSpec();
-    job.setTemplate(YAML.unmarshal("{spec: " + podSpec + "}", PodTemplateSpec.class));
+    job.setTemplate(YAML.unmarshal("spec: " + podSpec, PodTemplateSpec.class));
     spec.setJob(job);
     run.setSpec(spec);
     return run;
