@@ -61,6 +61,9 @@ public final class Lifecycle {
   /** How often the external service is asked again while it says the work is still running. */
   static final Duration EXTERNAL_RECHECK = Duration.ofSeconds(30);
 
+  /** The service is never asked again sooner than this. */
+  static final Duration MIN_EXTERNAL_RECHECK = Duration.ofSeconds(5);
+
   /** How much later than the operator a Job's own activeDeadlineSeconds fires. */
   static final Duration JOB_DEADLINE_GRACE = Duration.ofSeconds(30);
 
@@ -665,6 +668,9 @@ public final class Lifecycle {
     private void waitForService(String what) {
       Instant timeoutAt = Times.parse(s.getTimeoutAt());
       Duration every = policy.heartbeat().orElse(EXTERNAL_RECHECK);
+      if (every.compareTo(MIN_EXTERNAL_RECHECK) < 0) {
+        every = MIN_EXTERNAL_RECHECK; // a short heartbeat limit must not make a probe a second
+      }
       Instant again = now.plus(every).isAfter(timeoutAt) ? timeoutAt : now.plus(every);
       s.setNextRetryAt(Times.format(again));
       String message = what + " at " + Times.format(again) + ".";

@@ -10,6 +10,8 @@ import io.runwarden.api.v1alpha1.ExternalServiceSpec;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.lifecycle.ExternalResult.Result;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,28 @@ class ExternalAndQueueRulesTest {
           .isTrue();
       assertThat(d.wakeAt()).contains(T0.plus(s(80)));
       assertThat(d.events()).extracting(RunEvent::reason).containsExactly(Reasons.EXTERNAL_RUNNING);
+    }
+
+    @Test
+    void aShortHeartbeatLimitNeverMakesTheServiceAskedMoreThanEveryFiveSeconds() {
+      RunSimulator sim =
+          new RunSimulator(
+              spec -> {
+                spec.getTimeouts().setRun("1h");
+                spec.getTimeouts().setHeartbeat("1s");
+                ExternalServiceSpec e = new ExternalServiceSpec();
+                e.setStatusUrl("https://llm.example.com/batches/{serviceJobId}");
+                spec.setExternalService(e);
+              });
+      sim.decide();
+      sim.claim("w1");
+      sim.report().setServiceJobId("job-7");
+      sim.decide();
+      sim.at(s(2)).decide(); // HeartbeatLost
+      Instant retryAt = Instant.parse(sim.status().getNextRetryAt());
+      sim.at(Duration.between(T0, retryAt));
+      Decision d = answer(sim, Result.Running);
+      assertThat(d.wakeAt()).contains(retryAt.plus(s(5)));
     }
 
     @Test
