@@ -13,11 +13,11 @@ import io.runwarden.config.RunwardenConfig;
 import io.runwarden.controller.QualificationRunReconciler;
 import io.runwarden.controller.RunCache;
 import io.runwarden.execution.AttemptJobs;
+import io.runwarden.kube.UidDelete;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -163,28 +163,8 @@ public class RunCollector {
           ns, name, fresh.getStatus().getPhase(), fresh.getStatus().getCompletedAt());
       return false;
     }
-    Map<String, Object> options =
-        Map.of(
-            "apiVersion",
-            "v1",
-            "kind",
-            "DeleteOptions",
-            "propagationPolicy",
-            DeletionPropagation.BACKGROUND.toString(),
-            "preconditions",
-            Map.of(
-                "uid", fresh.getMetadata().getUid(),
-                "resourceVersion", fresh.getMetadata().getResourceVersion()));
-    try {
-      client.raw(
-          "/apis/" + fresh.getApiVersion() + "/namespaces/" + ns + "/qualificationruns/" + name,
-          "DELETE",
-          options);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404 || e.getCode() == 409) {
-        return false; // gone already, re-created, or changed since read: spared
-      }
-      throw e;
+    if (!UidDelete.delete(client, fresh, "qualificationruns", true)) {
+      return false; // gone already, re-created, or changed since read: spared
     }
     LOG.debugf("gc: deleted %s/%s", ns, name);
     return true;
