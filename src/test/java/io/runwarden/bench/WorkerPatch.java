@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.runwarden.lifecycle.Times;
+import io.runwarden.testing.TestWorker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,11 +60,11 @@ final class WorkerPatch {
               status.put("heartbeatAt", Times.format(Instant.now()));
               List<Map<String, Object>> ops =
                   List.of(
-                      op(
+                      TestWorker.op(
                           "replace",
                           "/metadata/resourceVersion",
                           report.path("metadata").path("resourceVersion").asText()),
-                      op("add", "/status", status));
+                      TestWorker.op("add", "/status", status));
               return patch(client, namespace, run, ops).thenApply(ok -> ok != null);
             });
   }
@@ -83,10 +84,10 @@ final class WorkerPatch {
       Map<String, Object> fields,
       Instant heartbeatAt) {
     List<Map<String, Object>> ops = new ArrayList<>();
-    ops.add(op("test", "/spec/attempt", attempt));
-    ops.add(op("test", "/status/worker", worker));
-    ops.add(op("add", "/status/heartbeatAt", Times.format(heartbeatAt)));
-    fields.forEach((k, v) -> ops.add(op("add", "/status/" + k, v)));
+    ops.add(TestWorker.op("test", "/spec/attempt", attempt));
+    ops.add(TestWorker.op("test", "/status/worker", worker));
+    ops.add(TestWorker.op("add", "/status/heartbeatAt", Times.format(heartbeatAt)));
+    fields.forEach((k, v) -> ops.add(TestWorker.op("add", "/status/" + k, v)));
     return patch(client, namespace, run, ops).thenApply(ok -> ok != null);
   }
 
@@ -111,14 +112,6 @@ final class WorkerPatch {
         + "/qualificationrunreports/"
         + run
         + (status ? "/status" : "");
-  }
-
-  private static Map<String, Object> op(String op, String path, Object value) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("op", op);
-    m.put("path", path);
-    m.put("value", value);
-    return m;
   }
 
   /** Sends when a permit is free; completes with the body of a 2xx answer, else null. */

@@ -112,7 +112,8 @@ public final class TestWorker {
     return Instant.now().toString();
   }
 
-  private static Map<String, Object> op(String op, String path, Object value) {
+  /** One JSON-patch operation, as the README's {@code claim} and {@code report} send them. */
+  public static Map<String, Object> op(String op, String path, Object value) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("op", op);
     m.put("path", path);
