@@ -13,6 +13,7 @@ import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.ResumePolicy;
 import io.runwarden.api.v1alpha1.RetryReason;
 import io.runwarden.api.v1alpha1.WorkerReport;
+import io.runwarden.text.UserText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +58,12 @@ public final class Lifecycle {
 
   /** Annotation the concurrency gate puts on a run that a newer one replaces (value: its name). */
   public static final String REPLACED_BY = "runwarden.io/replaced-by";
+
+  /**
+   * Characters of a request annotation's value kept (escaped): enough for a reason or a ticket
+   * link, and what the status, the message and the event carry.
+   */
+  static final int REQUEST_TEXT_MAX = 256;
 
   /** How often the external service is asked again while it says the work is still running. */
   static final Duration EXTERNAL_RECHECK = Duration.ofSeconds(30);
@@ -197,7 +204,7 @@ public final class Lifecycle {
       }
       retryNowRequested(timeoutAt);
 
-      String replacedBy = annotation(REPLACED_BY);
+      String replacedBy = UserText.escape(annotation(REPLACED_BY), REQUEST_TEXT_MAX);
       if (replacedBy != null) {
         fail(
             Reasons.REPLACED,
@@ -332,11 +339,20 @@ public final class Lifecycle {
       return s.getRequests();
     }
 
-    /** The annotation's value when it is a request not handled yet, else null. */
+    /**
+     * The annotation's value when it is a request not handled yet, else null. The value is taken
+     * escaped and capped ({@link #REQUEST_TEXT_MAX}): it is copied into the status, the message, an
+     * event and the log, and an annotation may hold 256 KiB. A handled value recorded in full by an
+     * older version still counts as handled.
+     */
     private String newRequest(String annotation, Function<HandledRequests, String> handledValue) {
       String handled = s.getRequests() == null ? null : handledValue.apply(s.getRequests());
-      String value = annotation(annotation);
-      return value == null || value.isBlank() || value.equals(handled) ? null : value;
+      String raw = annotation(annotation);
+      if (raw == null || raw.isBlank() || raw.equals(handled)) {
+        return null;
+      }
+      String value = UserText.escape(raw, REQUEST_TEXT_MAX);
+      return value.equals(handled) ? null : value;
     }
 
     private void refuse(String what, String why) {

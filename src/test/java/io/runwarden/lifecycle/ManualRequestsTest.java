@@ -48,6 +48,28 @@ class ManualRequestsTest {
   }
 
   @Test
+  void aHugeMultiLineRequestIsCappedAndEscapedWhereverItIsCopied() {
+    RunSimulator sim = run();
+    sim.decide();
+    sim.claim("w").decide();
+    String flood = "line one\nFAKE LOG LINE\n" + "x".repeat(200_000);
+    annotate(sim, Lifecycle.FORCE_FAIL, flood);
+    Decision d = sim.at(s(5)).decide();
+    assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+    String recorded = d.status().getRequests().getForceFail();
+    assertThat(recorded)
+        .startsWith("line one\\nFAKE LOG LINE\\n")
+        .doesNotContain("\n")
+        .hasSizeLessThan(Lifecycle.REQUEST_TEXT_MAX + 40);
+    assertThat(d.status().getMessage()).doesNotContain("\n").hasSizeLessThan(400);
+    assertThat(d.events())
+        .allSatisfy(e -> assertThat(e.message()).doesNotContain("\n").hasSizeLessThan(400));
+
+    d = sim.at(s(6)).decide(); // the same huge value again: already handled
+    assertThat(d.events()).isEmpty();
+  }
+
+  @Test
   void retryNowStartsTheNextAttemptOfARunningRunImmediately() {
     RunSimulator sim = run();
     sim.decide();
