@@ -3,8 +3,9 @@ package io.runwarden.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -94,6 +95,41 @@ class ManualActionsTest {
   }
 
   @Test
+  void aFloodOfRefusedRequestsIsOneEventObjectWithACount() {
+    create("flooded", Map.of());
+    TestWorker w = new TestWorker(client, ns, "flooded", "w");
+    awaitPhase("flooded", Phase.Pending);
+    w.succeed(w.claim(), 1);
+    awaitPhase("flooded", Phase.Succeeded);
+    annotate("qrun/flooded", "runwarden.io/retry-now=0");
+    await().atMost(WAIT).until(() -> count(Reasons.REQUEST_REFUSED) == 1);
+    for (int i = 1; i <= 40; i++) {
+      String value = "flood-" + i;
+      client
+          .resources(QualificationRun.class)
+          .inNamespace(ns)
+          .withName("flooded")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"annotations\":{\"runwarden.io/retry-now\":\"" + value + "\"}}}");
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(get("flooded").getStatus().getRequests().getRetryNow())
+                    .isEqualTo("flood-40"));
+    await().atMost(WAIT).until(() -> count(Reasons.REQUEST_REFUSED) > 1);
+    settle();
+    assertThat(
+            client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> Reasons.REQUEST_REFUSED.equals(e.getReason())))
+        .as("every refusal of the run is counted on one object")
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("Retry now refused"));
+  }
+
+  @Test
   void emergencyCleanupOverALabelSelector() {
     create("batch-a", Map.of("team", "scrapers"));
     create("batch-b", Map.of("team", "scrapers"));
@@ -132,16 +168,20 @@ class ManualActionsTest {
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              long n = client.v1().events().inNamespace(ns).list().getItems().size();
+              long n =
+                  client.v1().events().inNamespace(ns).list().getItems().stream()
+                      .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
+                      .sum();
               return last.getAndSet(n) == n;
             });
   }
 
+  /** Occurrences of the reason: repeats on one run are one Event object with a count. */
   private long count(String reason) {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .map(Event::getReason)
-        .filter(reason::equals)
-        .count();
+        .filter(e -> reason.equals(e.getReason()))
+        .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
+        .sum();
   }
 
   private void create(String name, Map<String, String> labels) {
