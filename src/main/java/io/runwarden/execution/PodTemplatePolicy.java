@@ -1,5 +1,7 @@
 package io.runwarden.execution;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -17,9 +19,10 @@ import java.util.Set;
  * node's disk, or borrow the operator's account. The rules are Pod Security's "baseline" level (no
  * privileged containers, host namespaces, host paths or ports, added capabilities beyond the
  * default set, privilege escalation) plus: no {@code nodeName}, and a service account only from the
- * operator's allowed list (never the operator's own), and no managed run in the operator's own
- * namespace. Pod Security admission or a policy engine should still guard tenant namespaces
- * (docs/security.md); this makes the operator refuse instead of relying on them. Pure.
+ * operator's allowed list (never the operator's own), no managed run in the operator's own
+ * namespace, and a template of at most {@link #MAX_TEMPLATE_BYTES}. Pod Security admission or a
+ * policy engine should still guard tenant namespaces (docs/security.md); this makes the operator
+ * refuse instead of relying on them. Pure.
  *
  * @param enabled false only where admission enforces as much or more
  * @param allowedServiceAccounts accounts a template may name; {@code default} is always allowed
@@ -31,6 +34,15 @@ public record PodTemplatePolicy(
     Set<String> allowedServiceAccounts,
     Optional<String> operatorNamespace,
     Optional<String> operatorServiceAccount) {
+
+  /**
+   * The largest pod template, as JSON, that becomes a Job. The template is the one part of a spec
+   * the schema cannot bound (every other field has a maxLength or maxItems); a Job carrying a
+   * megabyte of template would cost every watcher of Jobs that megabyte on each change.
+   */
+  public static final int MAX_TEMPLATE_BYTES = 64 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Pod Security baseline's allowed capability additions. */
   static final Set<String> BASELINE_CAPABILITIES =
@@ -60,6 +72,15 @@ public record PodTemplatePolicy(
       return Optional.of(
           "metadata.namespace: managed runs are refused in the operator's own namespace "
               + operatorNamespace.get());
+    }
+    int size = size(run.getSpec().getJob().getTemplate());
+    if (size > MAX_TEMPLATE_BYTES) {
+      return Optional.of(
+          "spec.job.template: "
+              + size
+              + " bytes of JSON, over the limit of "
+              + MAX_TEMPLATE_BYTES
+              + " (mount large data from a ConfigMap instead)");
     }
     PodSpec pod = run.getSpec().getJob().getTemplate().getSpec();
     if (pod == null) {
@@ -129,6 +150,14 @@ public record PodTemplatePolicy(
       }
     }
     return Optional.empty();
+  }
+
+  private static int size(Object template) {
+    try {
+      return JSON.writeValueAsBytes(template).length;
+    } catch (JsonProcessingException e) {
+      return Integer.MAX_VALUE; // what cannot be written out cannot be sent as a Job either
+    }
   }
 
   private static Optional<String> refuse(String field) {

@@ -10,6 +10,7 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -69,6 +70,23 @@ class PodTemplatePolicyTest {
     } else {
       assertThat(violation).as(what).get().asString().startsWith(field + ":");
     }
+  }
+
+  @Test
+  void aTemplateOverTheSizeLimitIsRefusedEvenWithThePolicyOff() {
+    String env =
+        String.join(
+            ",", java.util.Collections.nCopies(70, "{name: E, value: " + "v".repeat(1024) + "}"));
+    String big = "{containers: [{name: w, image: x, env: [" + env + "]}]}";
+    PodTemplatePolicy off =
+        new PodTemplatePolicy(false, Set.of(), Optional.empty(), Optional.empty());
+    assertThat(off.violation(run("team-a", big)))
+        .get()
+        .asString()
+        .startsWith("spec.job.template: ")
+        .contains("over the limit of " + PodTemplatePolicy.MAX_TEMPLATE_BYTES);
+    String small = "{containers: [{name: w, image: x, env: [{name: E, value: v}]}]}";
+    assertThat(off.violation(run("team-a", small))).isEmpty();
   }
 
   private static QualificationRun run(String ns, String podSpec) {

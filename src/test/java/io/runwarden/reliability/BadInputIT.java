@@ -166,7 +166,18 @@ class BadInputIT {
             "own-account-with-own-run",
             "job: {workerAccess: OwnRun, template: {spec: {serviceAccountName: admin, containers:"
                 + " [{name: w, image: x}]}}}",
-            "spec.job.template.spec.serviceAccountName"));
+            "spec.job.template.spec.serviceAccountName"),
+        // 80 environment variables of 1 KiB: 80 KiB of template, under the API server's 1.5 MiB.
+        new Refused(
+            "oversize-template",
+            "job: {template: {spec: {containers: [{name: w, image: x, env: ["
+                + String.join(
+                    ",",
+                    java.util.stream.IntStream.range(0, 80)
+                        .mapToObj(i -> "{name: E" + i + ", value: " + "v".repeat(1024) + "}")
+                        .toList())
+                + "]}]}}}",
+            "spec.job.template"));
   }
 
   @ParameterizedTest(name = "{0}")
