@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.AttemptJobSpec;
@@ -19,6 +21,7 @@ import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.WorkerAccess;
 import io.runwarden.execution.WorkerCredentials;
 import io.runwarden.testing.ChartRbac;
+import io.runwarden.testing.Kubectl;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.Readme;
 import io.runwarden.testing.RunFixtures;
@@ -77,7 +80,86 @@ class HelmChartIT {
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
     assertThat(container.getStartupProbe()).isNotNull();
     assertThat(objects).noneMatch(o -> o.getKind().contains("Role") && yaml(o).contains("secrets"));
+    assertThat(objects)
+        .as("one replica: no PodDisruptionBudget (it would block every drain); no NetworkPolicy")
+        .noneMatch(o -> o.getKind().equals("PodDisruptionBudget"))
+        .noneMatch(o -> o.getKind().equals("NetworkPolicy"));
+    assertThat(container.getImage()).isEqualTo("ghcr.io/runwarden/runwarden:0.1.0");
+    ClusterRole crdReader = clusterRole(objects, "rw-runwarden-crd-reader");
+    assertThat(crdReader.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getVerbs()).containsExactly("get");
+              assertThat(r.getResourceNames())
+                  .containsExactlyInAnyOrder(
+                      "qualificationruns.runwarden.io", "qualificationrunreports.runwarden.io");
+            });
+    Role lease =
+        (Role)
+            objects.stream()
+                .filter(o -> o.getMetadata().getName().equals("rw-runwarden-leader-election"))
+                .filter(o -> o instanceof Role)
+                .findFirst()
+                .orElseThrow();
+    assertThat(lease.getRules())
+        .filteredOn(r -> !r.getVerbs().equals(List.of("create")))
+        .allSatisfy(r -> assertThat(r.getResourceNames()).containsExactly("runwarden-operator"));
+    assertThat(clusterRole(objects, "rw-runwarden-edit").getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+    assertThat(clusterRole(objects, "rw-runwarden-view").getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
     dryRun(objects);
+  }
+
+  /**
+   * The example user roles, bound in a team's namespace (aggregation into edit/view is
+   * kube-controller-manager's, checked by its labels above): an editor may create runs and annotate
+   * them but not write their status; a viewer may only read.
+   */
+  @Test
+  void theUserRolesAggregateIntoEditAndViewWithoutStatusRights() throws Exception {
+    String ns = namespace("rw-users");
+    String team = namespace("team-users");
+    List<HasMetadata> objects =
+        render(ns, new Helm(CHART).template().withName("rwu").withNamespace(ns)).stream()
+            .filter(o -> o.getMetadata().getName().matches("rwu-runwarden-(edit|view)"))
+            .toList();
+    assertThat(objects).hasSize(2);
+    try {
+      objects.forEach(o -> client.resource(o).serverSideApply());
+      Path editor = ChartRbac.kubeconfigForAccountBoundTo("editor", team, "rwu-runwarden-edit");
+      Path viewer = ChartRbac.kubeconfigForAccountBoundTo("viewer", team, "rwu-runwarden-view");
+      String runYaml = client.getKubernetesSerialization().asYaml(run("mine", team));
+      Path file = Files.createTempFile("run", ".yaml");
+      Files.writeString(file, runYaml);
+      Kubectl.runAs(editor, "apply", "-n", team, "-f", file.toString()).assertOk();
+      Kubectl.runAs(editor, "annotate", "qrun/mine", "-n", team, "runwarden.io/force-fail=x")
+          .assertOk();
+      assertThat(
+              Kubectl.runAs(
+                      editor,
+                      "patch",
+                      "qrun/mine",
+                      "-n",
+                      team,
+                      "--subresource=status",
+                      "--type=merge",
+                      "-p",
+                      "{\"status\":{\"phase\":\"Succeeded\"}}")
+                  .exitCode())
+          .as("an editor may not write the run's status")
+          .isNotZero();
+      Kubectl.runAs(viewer, "get", "qrun/mine", "-n", team).assertOk();
+      Kubectl.runAs(viewer, "get", "qualificationrunreports", "-n", team).assertOk();
+      assertThat(
+              Kubectl.runAs(viewer, "annotate", "qrun/mine", "-n", team, "runwarden.io/retry-now=1")
+                  .exitCode())
+          .as("a viewer may not annotate")
+          .isNotZero();
+    } finally {
+      objects.forEach(o -> client.resource(o).delete());
+    }
   }
 
   @Test
@@ -99,9 +181,44 @@ class HelmChartIT {
                 .set("externalService.allowedHosts[0]", "llm.example.com")
                 .set("externalService.allowedNetworks[0]", "10.96.12.0/24")
                 .set("externalService.deniedNetworks[0]", "203.0.113.0/24")
+                .set("externalService.secretNames[0]", "llm-token")
+                .set("networkPolicy.enabled", true)
+                .set("networkPolicy.apiServer[0].cidr", "10.0.0.1/32")
+                .set("networkPolicy.apiServer[0].port", 6443)
+                .set("networkPolicy.externalEgress[0].cidr", "203.0.113.10/32")
+                .set("networkPolicy.externalEgress[0].port", 443)
+                .set("image.digest", "sha256:" + "ab".repeat(32))
                 .set("gc.dryRun", true)
                 .set("grafanaDashboard.enabled", true)
-                .set("logLevel", "DEBUG"));
+                .set("logLevel", "DEBUG")
+                .withKubeVersion("1.20.2")); // the test API server's: policy/v1beta1 PDBs
+    assertThat(objects)
+        .anyMatch(
+            o -> "PodDisruptionBudget".equals(o.getKind()) && yaml(o).contains("minAvailable: 1"));
+    NetworkPolicy policy =
+        (NetworkPolicy)
+            objects.stream().filter(o -> o instanceof NetworkPolicy).findFirst().orElseThrow();
+    assertThat(yaml(policy))
+        .contains("10.0.0.1/32")
+        .contains("6443")
+        .contains("10.96.12.0/24")
+        .contains("203.0.113.10/32")
+        .contains("port: 53");
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+    assertThat(
+            ((Deployment)
+                    objects.stream().filter(o -> o instanceof Deployment).findFirst().orElseThrow())
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("ghcr.io/runwarden/runwarden@sha256:" + "ab".repeat(32));
+    assertThat(objects)
+        .filteredOn(o -> "Role".equals(o.getKind()) && yaml(o).contains("secrets"))
+        .isNotEmpty()
+        .allSatisfy(o -> assertThat(yaml(o)).contains("llm-token"));
     assertThat(objects)
         .filteredOn(o -> "Role".equals(o.getKind()))
         .extracting(o -> o.getMetadata().getNamespace())
@@ -238,6 +355,14 @@ class HelmChartIT {
   private List<HasMetadata> render(String ns, com.marcnuri.helm.TemplateCommand template) {
     String yaml = template.call();
     return client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+  }
+
+  private static ClusterRole clusterRole(List<HasMetadata> objects, String name) {
+    return (ClusterRole)
+        objects.stream()
+            .filter(o -> o instanceof ClusterRole && o.getMetadata().getName().equals(name))
+            .findFirst()
+            .orElseThrow();
   }
 
   private void dryRun(List<HasMetadata> objects) {

@@ -2,7 +2,9 @@ package io.runwarden.testing;
 
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
@@ -70,6 +72,38 @@ public final class ChartRbac {
             .getStatus()
             .getToken();
     return kubeconfig(token, ns, name);
+  }
+
+  /**
+   * A new service account {@code name} in {@code ns}, bound there to ClusterRole {@code role} (as a
+   * namespace's user would be), and a kubeconfig holding its token.
+   */
+  public static Path kubeconfigForAccountBoundTo(String name, String ns, String role) {
+    KubernetesClient client = TestCluster.get().client();
+    client
+        .serviceAccounts()
+        .inNamespace(ns)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    client
+        .rbac()
+        .roleBindings()
+        .inNamespace(ns)
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(name)
+                .withNamespace(ns)
+                .endSubject()
+                .build())
+        .create();
+    return kubeconfigFor(name, ns);
   }
 
   private static Path kubeconfig(String token, String ns, String release) {

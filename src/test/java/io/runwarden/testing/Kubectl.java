@@ -23,9 +23,14 @@ public final class Kubectl {
   private Kubectl() {}
 
   public static Result run(String... args) {
+    return runAs(TestCluster.get().kubeconfig(), args);
+  }
+
+  /** As whoever {@code kubeconfig} holds the credentials of (RBAC decides what works). */
+  public static Result runAs(Path kubeconfig, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add("kubectl");
-    cmd.add("--kubeconfig=" + TestCluster.get().kubeconfig());
+    cmd.add("--kubeconfig=" + kubeconfig);
     cmd.addAll(List.of(args));
     try {
       // Files, not pipes: a full pipe would block kubectl and the test with it.
