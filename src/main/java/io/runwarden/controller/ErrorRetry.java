@@ -27,11 +27,28 @@ final class ErrorRetry {
    * deadline, the next retry. (Heartbeat and start limits are bounded by {@link #MAX}.)
    */
   static Optional<Instant> nextDeadline(QualificationRunStatus status, Instant now) {
-    if (status == null || status.getPhase() == null || status.getPhase().isTerminal()) {
+    return nextDeadline(status, Optional.empty(), now);
+  }
+
+  /**
+   * As above; {@code specDeadline} (creation + the spec's run timeout) stands in for the run
+   * deadline while no status holds one: a run whose reconciles fail from the first one on has never
+   * had its timers written, and must still be woken at its deadline.
+   */
+  static Optional<Instant> nextDeadline(
+      QualificationRunStatus status, Optional<Instant> specDeadline, Instant now) {
+    if (status != null && status.getPhase() != null && status.getPhase().isTerminal()) {
       return Optional.empty();
     }
-    return Stream.of(status.getTimeoutAt(), status.getAttemptTimeoutAt(), status.getNextRetryAt())
-        .map(ErrorRetry::parse)
+    Stream<Optional<Instant>> stored =
+        status == null
+            ? Stream.of()
+            : Stream.of(
+                    status.getTimeoutAt(), status.getAttemptTimeoutAt(), status.getNextRetryAt())
+                .map(ErrorRetry::parse);
+    boolean noRunDeadline = status == null || parse(status.getTimeoutAt()).isEmpty();
+    return Stream.concat(
+            stored, Stream.of(noRunDeadline ? specDeadline : Optional.<Instant>empty()))
         .flatMap(Optional::stream)
         .filter(at -> at.isAfter(now))
         .min(Instant::compareTo);

@@ -3,6 +3,7 @@ package io.runwarden.controller;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -28,6 +29,8 @@ import io.runwarden.lifecycle.ExternalCheckRequest;
 import io.runwarden.lifecycle.ExternalResult;
 import io.runwarden.lifecycle.Inputs;
 import io.runwarden.lifecycle.Lifecycle;
+import io.runwarden.lifecycle.Reasons;
+import io.runwarden.lifecycle.RunEvent;
 import io.runwarden.lifecycle.Times;
 import io.runwarden.metrics.RunMetrics;
 import io.runwarden.reports.ReportChannel;
@@ -66,6 +69,9 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
   /** How often a queued run re-checks its key without being woken. */
   static final Duration QUEUE_RECHECK = Duration.ofSeconds(15);
+
+  /** How soon a refused report is asked for again (as a refused Job is). */
+  static final Duration REPORT_RETRY = Duration.ofSeconds(5);
 
   private final Lifecycle lifecycle;
   private final ManagedExecution managed;
@@ -171,7 +177,9 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       Instant now = clock.instant();
       Instant retry = now.plus(ErrorRetry.delay(inARow));
       Instant wake =
-          ErrorRetry.nextDeadline(given.getStatus(), now).filter(retry::isAfter).orElse(retry);
+          ErrorRetry.nextDeadline(given.getStatus(), lifecycle.specDeadline(given), now)
+              .filter(retry::isAfter)
+              .orElse(retry);
       LOG.warnf(
           "%s/%s: reconcile failed (%d in a row), again at %s: %s",
           given.getMetadata().getNamespace(),
@@ -251,7 +259,12 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
     // The report opens the attempt before the run says so: a worker that sees the attempt open
     // can claim it at once, and its claim is judged against the run's decided attempt.
-    reports.open(run, decision.status(), report, () -> lifecycle.heartbeatTimeout(run));
+    boolean opened = openReport(run, decision, report);
+    if (!opened) {
+      // The status is still written (its timers are what enforces the deadline); the attempt
+      // stays closed to workers until the report can be written, asked again soon.
+      decision = decision.wakeNoLaterThan(now.plus(REPORT_RETRY));
+    }
     statusWriter.writeIfChanged(run, decision.status(), context).ifPresent(ownWrites::written);
     metrics.decided(run, decision, clock.instant());
     // Events only after the status they describe is stored: a failed write is retried by JOSDK
@@ -264,6 +277,32 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     // status write that took seconds (a slow or restarting API server) must not push every
     // deadline back by that long, so the delay is measured from now, not from the decision.
     return reschedule(decision, clock.instant());
+  }
+
+  /**
+   * @return false when the API server refused the report (a quota, an admission policy, an invalid
+   *     object): recorded as a {@code ReportRefused} event, not thrown, so the run's own status and
+   *     deadlines go on
+   */
+  private boolean openReport(
+      QualificationRun run, Decision decision, QualificationRunReport report) {
+    try {
+      reports.open(run, decision.status(), report, () -> lifecycle.heartbeatTimeout(run));
+      return true;
+    } catch (KubernetesClientException e) {
+      String why = e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage();
+      events.publish(
+          run,
+          RunEvent.warning(
+              Reasons.REPORT_REFUSED,
+              "The report for attempt "
+                  + decision.status().getAttempt()
+                  + " could not be written, so no worker can claim it yet (asked again within "
+                  + REPORT_RETRY.toSeconds()
+                  + " s): "
+                  + UserText.escape(why)));
+      return false;
+    }
   }
 
   private static UpdateControl<QualificationRun> reschedule(Decision decision, Instant now) {

@@ -101,6 +101,21 @@ public final class Lifecycle {
     }
   }
 
+  /**
+   * The run's deadline as its spec sets it (creation + timeouts.run), for when no status holds it
+   * yet; empty for a spec that cannot be resolved (that run fails InvalidSpec anyway).
+   */
+  public Optional<Instant> specDeadline(QualificationRun run) {
+    try {
+      Instant created = Times.parse(run.getMetadata().getCreationTimestamp());
+      return created == null
+          ? Optional.empty()
+          : Optional.of(created.plus(RunPolicy.resolve(run.getSpec(), defaults).run()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** How long the external probe may take for this run (spec.externalService.timeout). */
   public Duration externalTimeout(QualificationRun run) {
     Duration t = RunPolicy.resolve(run.getSpec(), defaults).externalTimeout();

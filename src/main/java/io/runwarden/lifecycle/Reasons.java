@@ -30,5 +30,8 @@ public final class Reasons {
   public static final String EXTERNAL_UNREACHABLE = "ExternalUnreachable";
   public static final String EXTERNAL_CHECKED = "ExternalChecked";
 
+  /** The run's report could not be created or rewritten (a quota, a policy): asked again soon. */
+  public static final String REPORT_REFUSED = "ReportRefused";
+
   private Reasons() {}
 }

@@ -6,6 +6,7 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A failed reconcile is tried again soon, and never later than the run's next deadline. */
@@ -38,5 +39,19 @@ class ErrorRetryTest {
     s.setTimeoutAt(NOW.plusSeconds(30).toString());
     assertThat(ErrorRetry.nextDeadline(s, NOW)).isEmpty();
     assertThat(ErrorRetry.nextDeadline(null, NOW)).isEmpty();
+  }
+
+  @Test
+  void aRunWhoseStatusWasNeverWrittenIsWokenAtItsSpecsDeadline() {
+    Optional<Instant> spec = Optional.of(NOW.plusSeconds(12));
+    assertThat(ErrorRetry.nextDeadline(null, spec, NOW)).isEqualTo(spec);
+    assertThat(ErrorRetry.nextDeadline(new QualificationRunStatus(), spec, NOW)).isEqualTo(spec);
+
+    QualificationRunStatus s = new QualificationRunStatus();
+    s.setPhase(Phase.Running);
+    s.setTimeoutAt(NOW.plusSeconds(30).toString());
+    assertThat(ErrorRetry.nextDeadline(s, spec, NOW))
+        .as("a stored deadline is the one in force (the spec's may have changed since)")
+        .contains(NOW.plusSeconds(30));
   }
 }
