@@ -36,7 +36,8 @@ public class CoreProducers {
             d.backoffMax(),
             config.historyLimit(),
             config.progressRefresh(),
-            config.maxDuration()));
+            config.maxDuration()),
+        config.operatorNamespace());
   }
 
   @Produces
@@ -45,7 +46,6 @@ public class CoreProducers {
     return new PodTemplatePolicy(
         config.job().podPolicy(),
         java.util.Set.copyOf(config.job().allowedServiceAccounts().orElse(java.util.List.of())),
-        config.operatorNamespace(),
         config.operatorServiceAccount());
   }
 }

@@ -19,21 +19,17 @@ import java.util.Set;
  * node's disk, or borrow the operator's account. The rules are Pod Security's "baseline" level (no
  * privileged containers, host namespaces, host paths or ports, added capabilities beyond the
  * default set, privilege escalation) plus: no {@code nodeName}, and a service account only from the
- * operator's allowed list (never the operator's own), no managed run in the operator's own
- * namespace, and a template of at most {@link #MAX_TEMPLATE_BYTES}. Pod Security admission or a
- * policy engine should still guard tenant namespaces (docs/security.md); this makes the operator
- * refuse instead of relying on them. Pure.
+ * operator's allowed list (never the operator's own), and a template of at most {@link
+ * #MAX_TEMPLATE_BYTES}. (Runs in the operator's own namespace are refused by the lifecycle.) Pod
+ * Security admission or a policy engine should still guard tenant namespaces (docs/security.md);
+ * this makes the operator refuse instead of relying on them. Pure.
  *
  * @param enabled false only where admission enforces as much or more
  * @param allowedServiceAccounts accounts a template may name; {@code default} is always allowed
- * @param operatorNamespace where the operator runs (empty when unknown)
  * @param operatorServiceAccount the operator's own account (empty when unknown)
  */
 public record PodTemplatePolicy(
-    boolean enabled,
-    Set<String> allowedServiceAccounts,
-    Optional<String> operatorNamespace,
-    Optional<String> operatorServiceAccount) {
+    boolean enabled, Set<String> allowedServiceAccounts, Optional<String> operatorServiceAccount) {
 
   /**
    * The largest pod template, as JSON, that becomes a Job. The template is the one part of a spec
@@ -66,13 +62,6 @@ public record PodTemplatePolicy(
    *     field, or empty
    */
   public Optional<String> violation(QualificationRun run) {
-    if (operatorNamespace.isPresent()
-        && operatorNamespace.get().equals(run.getMetadata().getNamespace())) {
-      // Its pods could use the operator's account and read its Secrets.
-      return Optional.of(
-          "metadata.namespace: managed runs are refused in the operator's own namespace "
-              + operatorNamespace.get());
-    }
     int size = size(run.getSpec().getJob().getTemplate());
     if (size > MAX_TEMPLATE_BYTES) {
       return Optional.of(

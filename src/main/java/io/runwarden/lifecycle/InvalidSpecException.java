@@ -4,6 +4,15 @@ package io.runwarden.lifecycle;
 public final class InvalidSpecException extends RuntimeException {
 
   public InvalidSpecException(String field, String problem) {
-    super("spec." + field + ": " + problem);
+    this("spec." + field + ": " + problem);
+  }
+
+  private InvalidSpecException(String message) {
+    super(message);
+  }
+
+  /** About the run's metadata rather than its spec (e.g. metadata.namespace). */
+  static InvalidSpecException ofMetadata(String field, String problem) {
+    return new InvalidSpecException("metadata." + field + ": " + problem);
   }
 }

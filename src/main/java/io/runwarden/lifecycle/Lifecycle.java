@@ -75,9 +75,19 @@ public final class Lifecycle {
   static final Duration JOB_DEADLINE_GRACE = Duration.ofSeconds(30);
 
   private final LifecycleDefaults defaults;
+  private final Optional<String> operatorNamespace;
 
   public Lifecycle(LifecycleDefaults defaults) {
+    this(defaults, Optional.empty());
+  }
+
+  /**
+   * @param operatorNamespace where the operator runs: runs there are refused (InvalidSpec), since a
+   *     run's pods and probe headers would come from the operator's own Secrets and accounts
+   */
+  public Lifecycle(LifecycleDefaults defaults, Optional<String> operatorNamespace) {
     this.defaults = defaults;
+    this.operatorNamespace = operatorNamespace;
   }
 
   /** With no facts but the run itself (external workers, no key, no service answer yet). */
@@ -185,6 +195,14 @@ public final class Lifecycle {
         return done();
       }
       try {
+        if (operatorNamespace.filter(run.getMetadata().getNamespace()::equals).isPresent()) {
+          throw InvalidSpecException.ofMetadata(
+              "namespace",
+              "runs are refused in the operator's own namespace "
+                  + operatorNamespace.get()
+                  + " (its Secrets and service accounts are the operator's); create it in a"
+                  + " team's namespace");
+        }
         policy = RunPolicy.resolve(run.getSpec(), defaults);
       } catch (InvalidSpecException e) {
         if (s.getStartedAt() == null) {

@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PodTemplatePolicyTest {
 
   private static final PodTemplatePolicy POLICY =
-      new PodTemplatePolicy(
-          true, Set.of("scraper"), Optional.of("runwarden-system"), Optional.of("rw-runwarden"));
+      new PodTemplatePolicy(true, Set.of("scraper"), Optional.of("rw-runwarden"));
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
   @ParameterizedTest(name = "{0}")
@@ -30,7 +29,6 @@ class PodTemplatePolicyTest {
         "allowed account | team-a | {serviceAccountName: scraper, containers: [{name: w, image: x}]} | ",
         "default account | team-a | {serviceAccountName: default, containers: [{name: w, image: x}]} | ",
         "baseline capability | team-a | {containers: [{name: w, image: x, securityContext: {capabilities: {add: [NET_BIND_SERVICE], drop: [ALL]}}}]} | ",
-        "operator's namespace | runwarden-system | {containers: [{name: w, image: x}]} | metadata.namespace",
         "operator's account | team-a | {serviceAccountName: rw-runwarden, containers: [{name: w, image: x}]} | spec.job.template.spec.serviceAccountName",
         "other account | team-a | {serviceAccountName: ci-admin, containers: [{name: w, image: x}]} | spec.job.template.spec.serviceAccountName",
         "host network | team-a | {hostNetwork: true, containers: [{name: w, image: x}]} | spec.job.template.spec.hostNetwork",
@@ -61,9 +59,7 @@ class PodTemplatePolicyTest {
       })
   void withThePolicyOffTheOperatorsOwnAccountIsStillRefused(
       String what, String spec, String field) {
-    PodTemplatePolicy off =
-        new PodTemplatePolicy(
-            false, Set.of(), Optional.of("runwarden-system"), Optional.of("rw-runwarden"));
+    PodTemplatePolicy off = new PodTemplatePolicy(false, Set.of(), Optional.of("rw-runwarden"));
     Optional<String> violation = off.violation(run("team-a", spec));
     if (field == null) {
       assertThat(violation).as(what).isEmpty();
@@ -78,8 +74,7 @@ class PodTemplatePolicyTest {
         String.join(
             ",", java.util.Collections.nCopies(70, "{name: E, value: " + "v".repeat(1024) + "}"));
     String big = "{containers: [{name: w, image: x, env: [" + env + "]}]}";
-    PodTemplatePolicy off =
-        new PodTemplatePolicy(false, Set.of(), Optional.empty(), Optional.empty());
+    PodTemplatePolicy off = new PodTemplatePolicy(false, Set.of(), Optional.empty());
     assertThat(off.violation(run("team-a", big)))
         .get()
         .asString()

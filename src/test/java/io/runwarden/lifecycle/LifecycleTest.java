@@ -90,6 +90,21 @@ class LifecycleTest {
       assertThat(d.status().getReason()).isEqualTo(Reasons.INVALID_SPEC);
       assertThat(d.status().getMessage()).contains("spec.timeouts.run").contains("ten minutes");
     }
+
+    @Test
+    void aRunInTheOperatorsOwnNamespaceIsInvalidSpecAndOthersAreNot() {
+      Lifecycle lifecycle =
+          new Lifecycle(LifecycleDefaults.standard(), java.util.Optional.of("runwarden-system"));
+      RunSimulator sim = new RunSimulator(spec -> {});
+      sim.run.getMetadata().setNamespace("runwarden-system");
+      Decision d = lifecycle.decide(sim.run, T0);
+      assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
+      assertThat(d.status().getReason()).isEqualTo(Reasons.INVALID_SPEC);
+      assertThat(d.status().getMessage()).startsWith("metadata.namespace: ");
+
+      sim.run.getMetadata().setNamespace("team-a");
+      assertThat(lifecycle.decide(sim.run, T0).status().getPhase()).isEqualTo(Phase.Pending);
+    }
   }
 
   @Nested

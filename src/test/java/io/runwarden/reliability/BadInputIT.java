@@ -36,13 +36,50 @@ class BadInputIT {
   private static OperatorProcess operator;
   private static String ns;
 
+  private static String opNs;
+
   @BeforeAll
   static void start() {
-    String opNs = TestCluster.get().newNamespace("badinput-op");
+    opNs = TestCluster.get().newNamespace("badinput-op");
     Path kubeconfig = ChartRbac.install("badinput", opNs);
     ns = TestCluster.get().newNamespace("badinput");
-    // Progress mirrored at once so that clamping is visible without waiting 15 s.
-    operator = OperatorProcess.startWith(kubeconfig, OperatorProcess.MIRROR_PROGRESS_AT_ONCE);
+    // Progress mirrored at once so that clamping is visible without waiting 15 s; the operator's
+    // namespace as the chart sets it.
+    operator =
+        OperatorProcess.startWith(
+            kubeconfig,
+            OperatorProcess.MIRROR_PROGRESS_AT_ONCE,
+            "-Drunwarden.operator-namespace=" + opNs);
+  }
+
+  @Test
+  void aRunInTheOperatorsOwnNamespaceIsInvalidSpec() throws Exception {
+    Path file = Files.createTempFile("in-op-ns", ".yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: runwarden.io/v1alpha1
+        kind: QualificationRun
+        metadata:
+          name: in-operator-namespace
+        spec:
+          timeouts: {start: 10m}
+        """);
+    Kubectl.run("apply", "-n", opNs, "-f", file.toString()).assertOk();
+    QualificationRunStatus s =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    client
+                        .resources(QualificationRun.class)
+                        .inNamespace(opNs)
+                        .withName("in-operator-namespace")
+                        .get()
+                        .getStatus(),
+                st -> st != null && st.getPhase() == Phase.Failed);
+    assertThat(s.getReason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(s.getMessage()).startsWith("metadata.namespace: ").contains(opNs);
   }
 
   @AfterAll
