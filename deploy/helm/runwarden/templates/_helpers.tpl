@@ -46,6 +46,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "delete"]
+# spec.job.templateRef: the PodTemplate an attempt's pod is made from.
+- apiGroups: [""]
+  resources: ["podtemplates"]
+  verbs: ["get"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]

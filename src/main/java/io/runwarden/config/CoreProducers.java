@@ -1,6 +1,8 @@
 package io.runwarden.config;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.execution.PodTemplatePolicy;
+import io.runwarden.execution.PodTemplates;
 import io.runwarden.lifecycle.Lifecycle;
 import io.runwarden.lifecycle.LifecycleDefaults;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +40,12 @@ public class CoreProducers {
             config.progressRefresh(),
             config.maxDuration()),
         config.operatorNamespace());
+  }
+
+  @Produces
+  @Singleton
+  PodTemplates podTemplates(KubernetesClient client, RunwardenConfig config) {
+    return new PodTemplates(client, config.job().inlineTemplates());
   }
 
   @Produces

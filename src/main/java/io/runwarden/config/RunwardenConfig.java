@@ -92,7 +92,7 @@ public interface RunwardenConfig {
   /** Managed mode (spec.job): what a run's pod template may ask for (docs/security.md). */
   Job job();
 
-  /** The namespace the operator runs in: managed runs there are refused (chart: downward API). */
+  /** The namespace the operator runs in: runs there are refused (chart: downward API). */
   Optional<String> operatorNamespace();
 
   /** The operator's own service account, which no template may name. */
@@ -109,6 +109,14 @@ public interface RunwardenConfig {
 
     /** Service accounts a template may name besides "default". */
     Optional<java.util.List<String>> allowedServiceAccounts();
+
+    /**
+     * Whether a run may carry its pod template inline (spec.job.template). Off: only
+     * spec.job.templateRef to a PodTemplate in the run's namespace, so whoever may write
+     * PodTemplates there decides what runs.
+     */
+    @WithDefault("true")
+    boolean inlineTemplates();
   }
 
   interface External {

@@ -36,15 +36,18 @@ public class ManagedExecution {
   private final AttemptJobExecutor executor;
   private final KubernetesSerialization serialization;
   private final PodTemplatePolicy policy;
+  private final PodTemplates templates;
 
   public ManagedExecution(
       Lifecycle lifecycle,
       AttemptJobExecutor executor,
       io.fabric8.kubernetes.client.KubernetesClient client,
-      PodTemplatePolicy policy) {
+      PodTemplatePolicy policy,
+      PodTemplates templates) {
     this.lifecycle = lifecycle;
     this.executor = executor;
     this.policy = policy;
+    this.templates = templates;
     this.serialization = client.getKubernetesSerialization();
   }
 
@@ -94,16 +97,7 @@ public class ManagedExecution {
     plan.delete().forEach(a -> executor.delete(observed.get(a)));
     if (plan.create().isPresent()) {
       QualificationRunStatus next = decision.status();
-      Optional<String> forbidden = policy.violation(run);
-      Optional<AttemptObservation> refused =
-          forbidden.isPresent()
-              ? Optional.of(AttemptObservation.of(State.Rejected, null, forbidden.get()))
-              : executor.create(
-                  run,
-                  plan.create().get(),
-                  next.getCheckpoint(),
-                  next.getServiceJobId(),
-                  lifecycle.jobActiveDeadline(run, now));
+      Optional<AttemptObservation> refused = create(run, plan.create().get(), next, now);
       if (refused.isPresent()) {
         decision = decideAgain(run, decision, inputs.withJob(refused.get()), now);
         if (refused.get().state() == State.Waiting) {
@@ -114,6 +108,25 @@ public class ManagedExecution {
     }
     decision.status().setJobName(jobName(run, decision.status(), observed));
     return decision;
+  }
+
+  /** The attempt's Job from the run's template (inline or referenced), if the policy allows it. */
+  private Optional<AttemptObservation> create(
+      QualificationRun run, int attempt, QualificationRunStatus next, Instant now) {
+    PodTemplates.Resolved template = templates.resolve(run);
+    if (template.refused() != null) {
+      return Optional.of(template.refused());
+    }
+    Optional<String> forbidden = policy.violation(template.run());
+    if (forbidden.isPresent()) {
+      return Optional.of(AttemptObservation.of(State.Rejected, null, forbidden.get()));
+    }
+    return executor.create(
+        template.run(),
+        attempt,
+        next.getCheckpoint(),
+        next.getServiceJobId(),
+        lifecycle.jobActiveDeadline(run, now));
   }
 
   /** The current attempt as the informers show it, or Gone when its known Job has vanished. */

@@ -1,5 +1,6 @@
 package io.runwarden.lifecycle;
 
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
@@ -78,22 +79,23 @@ public record RunPolicy(
     l.timeout("ttlAfterFinished", s.getTtlAfterFinished());
     if (s.getJob() != null) {
       var template = s.getJob().getTemplate();
-      check(template != null, "job.template", "is required");
+      var ref = s.getJob().getTemplateRef();
       check(
-          template.getSpec() != null
-              && template.getSpec().getContainers() != null
-              && !template.getSpec().getContainers().isEmpty(),
-          "job.template.spec.containers",
-          "at least one container is required");
-      // With OwnRun the operator chooses the account; a template naming one would run the
-      // attempt under credentials nobody scoped to this run.
+          template != null || ref != null,
+          "job.template",
+          "is required (or spec.job.templateRef, a PodTemplate's name)");
       check(
-          !s.getJob().ownRunAccess()
-              || (template.getSpec().getServiceAccountName() == null
-                  && template.getSpec().getServiceAccount() == null),
-          "job.template.spec.serviceAccountName",
-          "must not be set with spec.job.workerAccess OwnRun: the operator runs the attempt under"
-              + " the run's own service account");
+          template == null || ref == null,
+          "job.templateRef",
+          "set either spec.job.template or spec.job.templateRef, not both");
+      check(
+          ref == null || (ref.getName() != null && !ref.getName().isBlank()),
+          "job.templateRef.name",
+          "is required");
+      // A referenced template is checked in the same ways when an attempt's Job is made from it.
+      if (template != null) {
+        templateChecks(template, s.getJob().ownRunAccess(), "job.template");
+      }
     }
 
     return new RunPolicy(
@@ -112,6 +114,29 @@ public record RunPolicy(
         s.getTotal(),
         s.getExternalService(),
         external(s.getExternalService(), l));
+  }
+
+  /**
+   * What every pod template must have, inline or referenced ({@code at} names where it came from).
+   *
+   * @throws InvalidSpecException naming the field
+   */
+  public static void templateChecks(PodTemplateSpec template, boolean ownRunAccess, String at) {
+    check(
+        template.getSpec() != null
+            && template.getSpec().getContainers() != null
+            && !template.getSpec().getContainers().isEmpty(),
+        at + ".spec.containers",
+        "at least one container is required");
+    // With OwnRun the operator chooses the account; a template naming one would run the
+    // attempt under credentials nobody scoped to this run.
+    check(
+        !ownRunAccess
+            || (template.getSpec().getServiceAccountName() == null
+                && template.getSpec().getServiceAccount() == null),
+        at + ".spec.serviceAccountName",
+        "must not be set with spec.job.workerAccess OwnRun: the operator runs the attempt under"
+            + " the run's own service account");
   }
 
   /**

@@ -318,6 +318,20 @@ class HelmChartIT {
       assertThat(forge.exitCode()).isNotZero();
       assertThat(forge.stderr()).contains("Forbidden");
       assertThat(phase(work, "managed")).isEqualTo(Phase.Running);
+      // docs/security.md, "Admin-owned templates": the chart lets the operator read PodTemplates.
+      for (String block :
+          Readme.blocks("docs/security.md", "Managed mode: a run with a template is a pod")) {
+        client
+            .load(new ByteArrayInputStream(block.getBytes(StandardCharsets.UTF_8)))
+            .inNamespace(work)
+            .create();
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  client.batch().v1().jobs().inNamespace(work).withName("portal-scrape-7-1").get()
+                      != null);
       assertThat(client.v1().events().inNamespace(work).list().getItems()).isNotEmpty();
       assertThat(client.leases().inNamespace(ns).withName("runwarden-operator").get())
           .as("leader election lease taken with the chart's Role")

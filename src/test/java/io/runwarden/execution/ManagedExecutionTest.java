@@ -21,13 +21,18 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.RetryPolicy;
+import io.runwarden.api.v1alpha1.TemplateRef;
 import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.api.v1alpha1.WorkerAccess;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.FakeKubelet;
 import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.Readme;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -298,6 +303,39 @@ class ManagedExecutionTest {
   // --- helpers -----------------------------------------------------------------------------------
 
   private static final WorkerAccess OWN_RUN = WorkerAccess.OwnRun;
+
+  /**
+   * docs/security.md, "Admin-owned templates", applied exactly as written: the attempt's pod is the
+   * PodTemplate's, under the run's own account; a PodTemplate that is not there is InvalidSpec.
+   */
+  @Test
+  void aRunNamingAPodTemplateRunsItsPodAndAMissingOneIsInvalidSpec() throws Exception {
+    List<String> blocks =
+        Readme.blocks("docs/security.md", "Managed mode: a run with a template is a pod");
+    assertThat(blocks).hasSize(2);
+    for (String block : blocks) {
+      Path file = Files.createTempFile("doc", ".yaml");
+      Files.writeString(file, block);
+      Kubectl.run("apply", "-n", ns, "-f", file.toString()).assertOk();
+    }
+    Job job = awaitJob("portal-scrape-7-1");
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getImage()).isEqualTo("registry.example.com/scraper:1.4"));
+    assertThat(pod.getServiceAccountName()).isEqualTo(WorkerCredentials.name("portal-scrape-7"));
+
+    create(
+        "no-template",
+        r -> {
+          r.getSpec().getJob().setTemplate(null);
+          r.getSpec().getJob().setTemplateRef(new TemplateRef("nowhere"));
+        });
+    QualificationRun failed = awaitPhase("no-template", Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(failed.getStatus().getMessage()).startsWith("spec.job.templateRef.name: ");
+    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("no-template-1").get()).isNull();
+  }
 
   private QualificationRun create(String name, Consumer<QualificationRun> customize) {
     QualificationRun run = new QualificationRun();

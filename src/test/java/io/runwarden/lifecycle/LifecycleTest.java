@@ -92,6 +92,45 @@ class LifecycleTest {
     }
 
     @Test
+    void aJobNeedsExactlyOneOfTemplateAndTemplateRef() {
+      var template =
+          new io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder()
+              .withNewSpec()
+              .addNewContainer()
+              .withName("w")
+              .withImage("x")
+              .endContainer()
+              .endSpec()
+              .build();
+      record Case(
+          io.fabric8.kubernetes.api.model.PodTemplateSpec template, String ref, String field) {}
+      for (Case c :
+          java.util.List.of(
+              new Case(null, null, "spec.job.template: "),
+              new Case(template, "scraper", "spec.job.templateRef: "),
+              new Case(null, " ", "spec.job.templateRef.name: "),
+              new Case(null, "scraper", null),
+              new Case(template, null, null))) {
+        RunSimulator sim =
+            new RunSimulator(
+                spec -> {
+                  var job = new io.runwarden.api.v1alpha1.AttemptJobSpec();
+                  job.setTemplate(c.template());
+                  job.setTemplateRef(
+                      c.ref() == null ? null : new io.runwarden.api.v1alpha1.TemplateRef(c.ref()));
+                  spec.setJob(job);
+                });
+        Decision d = sim.decide();
+        if (c.field() == null) {
+          assertThat(d.status().getPhase()).as("%s", c).isEqualTo(Phase.Pending);
+        } else {
+          assertThat(d.status().getReason()).as("%s", c).isEqualTo(Reasons.INVALID_SPEC);
+          assertThat(d.status().getMessage()).as("%s", c).startsWith(c.field());
+        }
+      }
+    }
+
+    @Test
     void aRunInTheOperatorsOwnNamespaceIsInvalidSpecAndOthersAreNot() {
       Lifecycle lifecycle =
           new Lifecycle(LifecycleDefaults.standard(), java.util.Optional.of("runwarden-system"));

@@ -6,22 +6,29 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The README's fenced code blocks, so tests run what users copy, exactly as written. */
+/**
+ * The README's (and docs') fenced code blocks, so tests run what users copy, exactly as written.
+ */
 public final class Readme {
 
   private Readme() {}
 
-  /** The code blocks of the section under {@code heading} (a "## " line), in order. */
+  /** The code blocks of the README's section under {@code heading} (a "## " line), in order. */
   public static List<String> blocks(String heading) {
+    return blocks("README.md", heading);
+  }
+
+  /** The same for another document of the project, e.g. {@code docs/security.md}. */
+  public static List<String> blocks(String file, String heading) {
     String text;
     try {
-      text = Files.readString(TestCluster.projectDir().resolve("README.md"));
+      text = Files.readString(TestCluster.projectDir().resolve(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     int start = text.indexOf("\n## " + heading + "\n");
     if (start < 0) {
-      throw new AssertionError("README has no section " + heading);
+      throw new AssertionError(file + " has no section " + heading);
     }
     int end = text.indexOf("\n## ", start + 1);
     String section = text.substring(start, end < 0 ? text.length() : end);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.Map;
@@ -24,11 +23,16 @@ public class AttemptJobSpec {
       "Pod template (as in a Job's spec.template) for every attempt. Runwarden sets"
           + " restartPolicy Never, adds the runwarden.io/run and runwarden.io/attempt labels and the"
           + " RUNWARDEN_* environment variables (run, namespace, attempt, checkpoint, service job"
-          + " id) to every container.")
-  @Required
+          + " id) to every container. Exactly one of template and templateRef.")
   @SchemaFrom(type = OpenObject.class)
   @PreserveUnknownFields
   private PodTemplateSpec template;
+
+  @JsonPropertyDescription(
+      "A PodTemplate in the run's namespace to make every attempt's pod from, instead of an inline"
+          + " template: whoever may write PodTemplates there decides what runs. Read when each"
+          + " attempt's Job is made. Exactly one of template and templateRef.")
+  private TemplateRef templateRef;
 
   @JsonPropertyDescription("Extra labels for the attempt Jobs.")
   @Size(max = 32)
@@ -48,6 +52,14 @@ public class AttemptJobSpec {
 
   public void setTemplate(PodTemplateSpec template) {
     this.template = template;
+  }
+
+  public TemplateRef getTemplateRef() {
+    return templateRef;
+  }
+
+  public void setTemplateRef(TemplateRef templateRef) {
+    this.templateRef = templateRef;
   }
 
   public WorkerAccess getWorkerAccess() {
