@@ -138,6 +138,18 @@ class BadInputIT {
                     ",",
                     java.util.stream.IntStream.range(0, 33).mapToObj(i -> "l" + i + ": v").toList())
                 + "}}",
+            "spec.job.labels"),
+        new Refused(
+            "long-value",
+            "externalService: {statusUrl: 'https://x.example/j', completedValues: ["
+                + "d".repeat(65)
+                + "]}",
+            "spec.externalService.completedValues"),
+        new Refused(
+            "long-label-value",
+            "job: {template: {spec: {containers: [{name: w, image: x}]}}, labels: {team: "
+                + "t".repeat(64)
+                + "}}",
             "spec.job.labels"));
   }
 

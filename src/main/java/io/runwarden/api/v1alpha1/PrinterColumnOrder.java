@@ -34,6 +34,7 @@ public class PrinterColumnOrder implements CRDPostProcessor {
   @Override
   public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
     if (crd instanceof CustomResourceDefinition v1) {
+      ItemBounds.apply(v1); // the one post-processor the extension takes: see ItemBounds
       v1.getSpec()
           .getVersions()
           .forEach(
