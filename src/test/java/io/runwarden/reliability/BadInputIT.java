@@ -243,6 +243,30 @@ class BadInputIT {
   }
 
   @Test
+  void aHugeMultiLineForceFailAnnotationIsCappedAndEscapedEverywhereItIsCopied() throws Exception {
+    apply("flooded", "timeouts: {start: 10m}").assertOk();
+    awaitStatus("flooded", st -> st.getPhase() == Phase.Pending);
+    String flood = "stop\nFAKE LOG LINE\n" + "x".repeat(100_000);
+    Kubectl.run("annotate", "qrun/flooded", "-n", ns, "runwarden.io/force-fail=" + flood)
+        .assertOk();
+    QualificationRunStatus s = awaitStatus("flooded", st -> st.getPhase() == Phase.Failed);
+    assertThat(s.getReason()).isEqualTo(Reasons.FORCE_FAILED);
+    assertThat(s.getRequests().getForceFail())
+        .startsWith("stop\\nFAKE LOG LINE\\n")
+        .hasSizeLessThan(400);
+    assertThat(s.getMessage()).doesNotContain("\n").hasSizeLessThan(600);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .filteredOn(e -> Reasons.FORCE_FAILED.equals(e.getReason()))
+                    .singleElement()
+                    .satisfies(
+                        e -> assertThat(e.getMessage()).doesNotContain("\n").hasSizeLessThan(600)));
+  }
+
+  @Test
   void reportsForAnotherAttemptAreIgnored() throws Exception {
     apply("wrong-attempt", "timeouts: {start: 10m}").assertOk();
     awaitStatus("wrong-attempt", st -> st.getPhase() == Phase.Pending);
