@@ -112,7 +112,6 @@ class BadInputIT {
             "ftp-url",
             "externalService: {statusUrl: 'ftp://example.org/x'}",
             "spec.externalService.statusUrl"),
-        new Refused("missing-template", "job: {}", "spec.job.template"),
         new Refused("negative-total", "total: -5", "spec.total"),
         // 3,710 characters of retention used to pass the pattern and stop every GC sweep.
         new Refused(
@@ -178,6 +177,12 @@ class BadInputIT {
             "url-without-host",
             "externalService: {statusUrl: 'https:///jobs/{serviceJobId}'}",
             "spec.externalService.statusUrl"),
+        // A template or a templateRef: the schema cannot say "one of", the operator does.
+        new Refused("missing-template", "job: {}", "spec.job.template"),
+        new Refused(
+            "template-and-ref",
+            "job: {templateRef: {name: t}, template: {spec: {containers: [{name: w, image: x}]}}}",
+            "spec.job.templateRef"),
         new Refused(
             "no-containers", "job: {template: {spec: {containers: []}}}", "spec.job.template"),
         new Refused(

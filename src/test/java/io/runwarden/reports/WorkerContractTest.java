@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -146,7 +144,8 @@ class WorkerContractTest {
         .load(new ByteArrayInputStream(roleYaml.getBytes(StandardCharsets.UTF_8)))
         .inNamespace(ns)
         .create();
-    Path kubeconfig = workerKubeconfig("llm-batch-42-worker");
+    Path kubeconfig =
+        ChartRbac.kubeconfigForAccountBoundTo("worker", ns, "Role", "llm-batch-42-worker");
 
     ShellWorker mine = new ShellWorker(kubeconfig, ns, "llm-batch-42", "w-a");
     assertThat(mine.claim().exitCode()).isZero();
@@ -218,33 +217,6 @@ class WorkerContractTest {
             new ContainerBuilder().withName("worker").withImage("example.org/w:1").build())
         .endSpec()
         .build();
-  }
-
-  private Path workerKubeconfig(String role) throws Exception {
-    client
-        .serviceAccounts()
-        .inNamespace(ns)
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName("worker").endMetadata().build())
-        .create();
-    client
-        .rbac()
-        .roleBindings()
-        .inNamespace(ns)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("worker")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", role)
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName("worker")
-                .withNamespace(ns)
-                .endSubject()
-                .build())
-        .create();
-    return ChartRbac.kubeconfigFor("worker", ns);
   }
 
   private static RetryPolicy retry(int max) {

@@ -79,6 +79,12 @@ public final class ChartRbac {
    * namespace's user would be), and a kubeconfig holding its token.
    */
   public static Path kubeconfigForAccountBoundTo(String name, String ns, String role) {
+    return kubeconfigForAccountBoundTo(name, ns, "ClusterRole", role);
+  }
+
+  /** As above, bound to a Role or a ClusterRole ({@code roleKind}). */
+  public static Path kubeconfigForAccountBoundTo(
+      String name, String ns, String roleKind, String role) {
     KubernetesClient client = TestCluster.get().client();
     client
         .serviceAccounts()
@@ -95,7 +101,7 @@ public final class ChartRbac {
                 .withNewMetadata()
                 .withName(name)
                 .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+                .withNewRoleRef("rbac.authorization.k8s.io", roleKind, role)
                 .addNewSubject()
                 .withKind("ServiceAccount")
                 .withName(name)
