@@ -60,12 +60,24 @@ import org.jboss.logging.Logger;
 @ControllerConfiguration(
     name = QualificationRunReconciler.NAME,
     generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = RunChangeFilter.class))
+    informer =
+        @Informer(
+            onUpdateFilter = RunChangeFilter.class,
+            informerListLimit = QualificationRunReconciler.LIST_PAGE))
 public class QualificationRunReconciler implements Reconciler<QualificationRun> {
 
   public static final String NAME = "qualificationrun";
 
   private static final Logger LOG = Logger.getLogger(QualificationRunReconciler.class);
+
+  /**
+   * Informers list in pages of this many objects (client-go's pager size). In one piece, the list
+   * of 10,000 runs was ~31 MB; on a saturated API server it took longer than the client's 10 s
+   * request timeout, so a relist after an expired watch failed, was retried from the start, and
+   * failed again, for as long as the load lasted, with the cache frozen. Each page is its own short
+   * request.
+   */
+  static final long LIST_PAGE = 500;
 
   /** How often a queued run re-checks its key without being woken. */
   static final Duration QUEUE_RECHECK = Duration.ofSeconds(15);
@@ -136,6 +148,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
                     Set.of(
                         new ResourceID(r.getMetadata().getName(), r.getMetadata().getNamespace())))
             .withOnUpdateFilter(new ReportChangeFilter())
+            .withInformerListLimit(LIST_PAGE)
             .build(),
         context);
   }
@@ -146,6 +159,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
         InformerEventSourceConfiguration.from(type, QualificationRun.class)
             .withLabelSelector(AttemptJobs.LABEL_RUN)
             .withSecondaryToPrimaryMapper(QualificationRunReconciler::owningRun)
+            .withInformerListLimit(LIST_PAGE)
             .build(),
         context);
   }
@@ -205,6 +219,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
         context.getSecondaryResource(QualificationRunReport.class).orElse(null);
     Inputs inputs =
         Inputs.NONE
+            .withLivenessGrace(statusWriter.latency().grace())
             .withAdmission(gate.admission(run, neighbours))
             .withReport(ReportChannel.reportOf(run, report));
     ManagedExecution.Owned attempts =
@@ -222,12 +237,25 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
     Decision decision = lifecycle.decide(run, inputs, now);
     if (FreshRead.needed(run, decision)) {
-      Optional<QualificationRunReport> newer = freshRead.newerReport(run, report);
-      if (newer.isPresent()) {
-        // The informer is behind (a saturated API server): decide again from the report as the
-        // API server has it now.
-        report = newer.get();
-        inputs = inputs.withReport(ReportChannel.reportOf(run, report));
+      ApiLatency latency = statusWriter.latency();
+      long started = clock.millis();
+      Optional<QualificationRunReport> newer;
+      try {
+        newer = freshRead.newerReport(run, report);
+      } finally {
+        // The read is timed like a write: a run that is about to fail may be the only one whose
+        // write or read tells how slow the API server is now.
+        latency.record(Duration.ofMillis(clock.millis() - started));
+      }
+      Duration grace = latency.grace();
+      if (newer.isPresent() || grace.compareTo(inputs.livenessGrace()) > 0) {
+        // The informer is behind, or the API server slower than it looked (saturated): decide
+        // again from the report as the API server has it now, with the grace it calls for.
+        if (newer.isPresent()) {
+          report = newer.get();
+          inputs = inputs.withReport(ReportChannel.reportOf(run, report));
+        }
+        inputs = inputs.withLivenessGrace(grace);
         decision = lifecycle.decide(run, inputs, now);
       }
     }

@@ -9,10 +9,14 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.config.RunwardenConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -35,11 +39,26 @@ public class StatusWriter {
   private final KubernetesClient client;
   private final KubernetesSerialization serialization;
   private final String fieldManager;
+  private final Clock clock;
+  private final ApiLatency latency;
 
-  public StatusWriter(KubernetesClient client, RunwardenConfig config) {
+  public StatusWriter(
+      KubernetesClient client, RunwardenConfig config, Clock clock, MeterRegistry registry) {
     this.client = client;
     this.serialization = client.getKubernetesSerialization();
     this.fieldManager = config.fieldManager();
+    this.clock = clock;
+    this.latency = new ApiLatency(clock);
+    Gauge.builder("runwarden_liveness_grace_seconds", latency, l -> l.grace().toMillis() / 1000.0)
+        .description(
+            "Extra time on start, heartbeat and progress limits while the API server is slow to"
+                + " accept writes (twice the slowest status write of the last minute, from 1 s)")
+        .register(registry);
+  }
+
+  /** How long the API server takes to accept this operator's status writes. */
+  ApiLatency latency() {
+    return latency;
   }
 
   KubernetesSerialization serialization() {
@@ -66,16 +85,23 @@ public class StatusWriter {
             .withNamespace(run.getMetadata().getNamespace())
             .build());
     apply.setStatus(serialization.convertValue(after, QualificationRunStatus.class));
-    QualificationRun written =
-        client
-            .resource(apply)
-            .subresource("status")
-            .patch(
-                new PatchContext.Builder()
-                    .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                    .withFieldManager(fieldManager)
-                    .withForce(true)
-                    .build());
+    long started = clock.millis();
+    QualificationRun written;
+    try {
+      written =
+          client
+              .resource(apply)
+              .subresource("status")
+              .patch(
+                  new PatchContext.Builder()
+                      .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                      .withFieldManager(fieldManager)
+                      .withForce(true)
+                      .build());
+    } finally {
+      // A write that timed out or failed took as long, too: the API server was that slow.
+      latency.record(Duration.ofMillis(clock.millis() - started));
+    }
     ctx.eventSourceRetriever()
         .getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);

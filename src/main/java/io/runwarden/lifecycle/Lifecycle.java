@@ -162,6 +162,10 @@ public final class Lifecycle {
     private final Instant now;
     private final Long generation;
     private final WorkerReport report;
+
+    /** Extra time on the start, heartbeat and progress limits (Inputs#livenessGrace). */
+    private final Duration livenessGrace;
+
     private final QualificationRunStatus s;
     private final List<RunEvent> events = new ArrayList<>();
     private final List<Enforcement> enforced = new ArrayList<>();
@@ -182,6 +186,7 @@ public final class Lifecycle {
       this.now = now;
       this.generation = run.getMetadata().getGeneration();
       this.report = inputs.report();
+      this.livenessGrace = inputs.livenessGrace() == null ? Duration.ZERO : inputs.livenessGrace();
       QualificationRunStatus observed = run.getStatus();
       this.s =
           observed == null
@@ -763,7 +768,7 @@ public final class Lifecycle {
         claim(job.worker());
         return;
       }
-      Instant startBy = livenessSince().plus(policy.start());
+      Instant startBy = livenessSince().plus(policy.start()).plus(livenessGrace);
       if (!now.isBefore(startBy)) {
         enforced.add(new Enforcement(Reasons.START_TIMEOUT, startBy));
         attemptEnded(
@@ -773,7 +778,9 @@ public final class Lifecycle {
                 + s.getAttempt()
                 + " within "
                 + DurationParser.format(policy.start())
-                + " (timeouts.start)."
+                + " (timeouts.start)"
+                + graceNote()
+                + "."
                 + (jobIs(AttemptObservation.State.Waiting)
                     ? " Last seen: " + job.detail() + "."
                     : ""),
@@ -853,7 +860,7 @@ public final class Lifecycle {
       if (heartbeatRules && policy.heartbeat().isPresent()) {
         Duration limit = policy.heartbeat().get();
         Instant last = latest(livenessSince(), heartbeatAt(r));
-        Instant by = last.plus(limit);
+        Instant by = last.plus(limit).plus(livenessGrace);
         if (!now.isBefore(by)) {
           enforced.add(new Enforcement(Reasons.HEARTBEAT_LOST, by));
           attemptEnded(
@@ -865,6 +872,7 @@ public final class Lifecycle {
                   + Times.format(last)
                   + " (timeouts.heartbeat="
                   + DurationParser.format(limit)
+                  + graceNote()
                   + ").",
               true,
               r);
@@ -875,7 +883,7 @@ public final class Lifecycle {
       if (heartbeatRules && policy.progress().isPresent()) {
         Duration limit = policy.progress().get();
         Instant last = latest(livenessSince(), Times.parse(progress().getLastProgressAt()));
-        Instant by = last.plus(limit);
+        Instant by = last.plus(limit).plus(livenessGrace);
         if (!now.isBefore(by)) {
           enforced.add(new Enforcement(Reasons.NO_PROGRESS, by));
           attemptEnded(
@@ -887,6 +895,7 @@ public final class Lifecycle {
                   + Times.format(last)
                   + " (timeouts.progress="
                   + DurationParser.format(limit)
+                  + graceNote()
                   + "); stuck at "
                   + completed()
                   + " items.",
@@ -1244,6 +1253,15 @@ public final class Lifecycle {
     private long completed() {
       Progress p = s.getProgress();
       return p == null || p.getCompleted() == null ? 0 : p.getCompleted();
+    }
+
+    /** What a liveness limit's message says about the slow-API-server grace, if any applies. */
+    private String graceNote() {
+      return livenessGrace.isZero()
+          ? ""
+          : ", plus "
+              + DurationParser.format(livenessGrace)
+              + " while the API server is slow to accept writes";
     }
 
     private void wake(Instant at) {

@@ -29,10 +29,23 @@ class FoundationTest {
 
   private final KubernetesClient client = TestCluster.get().client();
   private String ns;
+  @jakarta.inject.Inject io.javaoperatorsdk.operator.Operator operator;
 
   @BeforeEach
   void namespace() {
     ns = TestCluster.get().newNamespace("foundation");
+  }
+
+  /**
+   * The runs informer as the Quarkus extension built it lists in pages (a relist of 10,000 runs in
+   * one response outlasted the request timeout on a saturated API server).
+   */
+  @Test
+  void theRunsInformerListsInPages() {
+    var controller =
+        operator.getRegisteredController(QualificationRunReconciler.NAME).orElseThrow();
+    assertThat(controller.getConfiguration().getInformerConfig().getInformerListLimit())
+        .isEqualTo(QualificationRunReconciler.LIST_PAGE);
   }
 
   @Test

@@ -187,6 +187,35 @@ class LifecycleTest {
 
   @Nested
   class Heartbeats {
+    /** While the API server is slow to accept writes, the limits get the shell's grace. */
+    @Test
+    void aSlowApiServerGraceDelaysHeartbeatLostByTheGraceAndNoMore() {
+      RunSimulator sim = standardRun(); // heartbeat 30s
+      sim.decide();
+      sim.at(s(5)).claim("w1").decide();
+      Inputs slow = Inputs.NONE.withLivenessGrace(s(8));
+      Decision d = sim.at(s(5).plus(s(30)).plus(s(8)).minusMillis(1)).decide(slow);
+      assertThat(d.status().getPhase()).isEqualTo(Phase.Running);
+      assertThat(d.wakeAt()).contains(T0.plus(s(43)));
+      sim.at(s(43)).decide(slow);
+      assertThat(sim.events).extracting(RunEvent::reason).contains(Reasons.HEARTBEAT_LOST);
+      assertThat(sim.events)
+          .anySatisfy(
+              e ->
+                  assertThat(e.message())
+                      .contains("timeouts.heartbeat=30s, plus 8s while the API server is slow"));
+    }
+
+    @Test
+    void theStartLimitGetsTheGraceToo() {
+      RunSimulator sim = standardRun(); // start 1m
+      sim.decide();
+      Inputs slow = Inputs.NONE.withLivenessGrace(s(20));
+      assertThat(sim.at(m(1)).decide(slow).status().getAttempt()).isEqualTo(1);
+      sim.at(m(1).plus(s(20))).decide(slow);
+      assertThat(sim.events).extracting(RunEvent::reason).contains(Reasons.START_TIMEOUT);
+    }
+
     @Test
     void claimMakesTheRunRunningAndFreshHeartbeatsKeepItSo() {
       RunSimulator sim = standardRun();

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 /**
  * A TCP proxy in front of the test API server that hands the server's bytes to the client {@code
  * lag} late, as a saturated API server's watch runs behind: an operator behind it sees every change
- * late, while what it reads is still as of when it asked. TLS passes through untouched.
+ * late, while what it reads is still as of when it asked. With {@link #slowServer} the client's
+ * bytes reach the server {@code lag} late too: every request, writes included, is accepted late, as
+ * by an API server whose queues are full. TLS passes through untouched.
  */
 public final class LaggingProxy implements AutoCloseable {
 
@@ -29,10 +31,23 @@ public final class LaggingProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final long lagNanos;
+  private final boolean requestsToo;
 
   public LaggingProxy(int targetPort, Duration lag) {
+    this(targetPort, lag, false);
+  }
+
+  /**
+   * Both ways {@code lag} late: a request reaches the server late and its answer comes back late.
+   */
+  public static LaggingProxy slowServer(int targetPort, Duration lag) {
+    return new LaggingProxy(targetPort, lag, true);
+  }
+
+  private LaggingProxy(int targetPort, Duration lag, boolean requestsToo) {
     this.targetPort = targetPort;
     this.lagNanos = lag.toNanos();
+    this.requestsToo = requestsToo;
     try {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
@@ -74,14 +89,23 @@ public final class LaggingProxy implements AutoCloseable {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         client.setTcpNoDelay(true);
         upstream.setTcpNoDelay(true);
-        daemon("lagging-proxy-up", () -> pump(client, upstream));
-        BlockingQueue<Chunk> late = new LinkedBlockingQueue<>();
-        daemon("lagging-proxy-read", () -> readInto(upstream, late, client));
-        daemon("lagging-proxy-deliver", () -> deliver(late, client, upstream));
+        if (requestsToo) {
+          lagged(client, upstream);
+        } else {
+          daemon("lagging-proxy-up", () -> pump(client, upstream));
+        }
+        lagged(upstream, client);
       } catch (IOException e) {
         if (!server.isClosed()) throw new UncheckedIOException(e);
       }
     }
+  }
+
+  /** From one side to the other, {@code lag} late. */
+  private void lagged(Socket from, Socket to) {
+    BlockingQueue<Chunk> late = new LinkedBlockingQueue<>();
+    daemon("lagging-proxy-read", () -> readInto(from, late, to));
+    daemon("lagging-proxy-deliver", () -> deliver(late, to, from));
   }
 
   /** Client to server: at once. */
@@ -96,7 +120,7 @@ public final class LaggingProxy implements AutoCloseable {
     }
   }
 
-  /** Server to client: stamped when read, delivered {@code lag} later. */
+  /** Stamped when read, delivered {@code lag} later. */
   private void readInto(Socket upstream, BlockingQueue<Chunk> late, Socket client) {
     byte[] buf = new byte[64 * 1024];
     try (InputStream in = upstream.getInputStream()) {

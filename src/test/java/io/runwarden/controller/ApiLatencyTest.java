@@ -1,0 +1,69 @@
+package io.runwarden.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** The grace a slow API server buys workers: from the operator's own slowest recent write. */
+class ApiLatencyTest {
+
+  /** A clock the test moves. */
+  private static final class FakeClock extends Clock {
+    Instant now = Instant.parse("2026-12-02T10:00:00Z");
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @Test
+  void ordinaryLatencyMovesNoLimit() {
+    FakeClock clock = new FakeClock();
+    ApiLatency latency = new ApiLatency(clock);
+    assertThat(latency.grace()).isZero();
+    latency.record(Duration.ofMillis(40));
+    latency.record(Duration.ofMillis(999));
+    assertThat(latency.grace()).isZero();
+  }
+
+  @Test
+  void aSlowWriteBuysTwiceItsTimeForAMinuteThenNothing() {
+    FakeClock clock = new FakeClock();
+    ApiLatency latency = new ApiLatency(clock);
+    latency.record(Duration.ofMillis(1500));
+    latency.record(Duration.ofMillis(300));
+    assertThat(latency.grace()).isEqualTo(Duration.ofSeconds(3));
+
+    clock.now = clock.now.plusSeconds(30);
+    latency.record(Duration.ofMillis(1200));
+    assertThat(latency.grace()).as("the slowest of the minute").isEqualTo(Duration.ofSeconds(3));
+
+    clock.now = clock.now.plusSeconds(40); // the 1.5 s write is 70 s old
+    assertThat(latency.grace()).isEqualTo(Duration.ofMillis(2400));
+
+    clock.now = clock.now.plusSeconds(70);
+    assertThat(latency.grace()).as("the server has been fast for a minute").isZero();
+  }
+
+  @Test
+  void theGraceIsCapped() {
+    ApiLatency latency = new ApiLatency(new FakeClock());
+    latency.record(Duration.ofMinutes(5));
+    assertThat(latency.grace()).isEqualTo(ApiLatency.MAX_GRACE);
+  }
+}
