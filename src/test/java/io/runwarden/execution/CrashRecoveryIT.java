@@ -3,9 +3,7 @@ package io.runwarden.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -16,6 +14,7 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.testing.OperatorProcess;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,13 +93,7 @@ class CrashRecoveryIT {
     spec.getTimeouts().setRun("10m");
     spec.getTimeouts().setStart("5m");
     AttemptJobSpec job = new AttemptJobSpec();
-    job.setTemplate(
-        new PodTemplateSpecBuilder()
-            .withNewSpec()
-            .withContainers(
-                new ContainerBuilder().withName("w").withImage("example.org/w:1").build())
-            .endSpec()
-            .build());
+    job.setTemplate(RunFixtures.template("example.org/w:1"));
     spec.setJob(job);
     run.setSpec(spec);
     return client.resource(run).create();

@@ -3,11 +3,11 @@ package io.runwarden.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.runwarden.api.v1alpha1.AttemptJobSpec;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.lifecycle.AttemptObservation.State;
+import io.runwarden.testing.RunFixtures;
 import org.junit.jupiter.api.Test;
 
 /** Inline templates, allowed or not (PodTemplate lookups are in ManagedExecutionTest). */
@@ -18,15 +18,7 @@ class PodTemplatesTest {
     run.setMetadata(new ObjectMetaBuilder().withName("r").withNamespace("team-a").build());
     QualificationRunSpec spec = new QualificationRunSpec();
     AttemptJobSpec job = new AttemptJobSpec();
-    job.setTemplate(
-        new PodTemplateSpecBuilder()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("w")
-            .withImage("x")
-            .endContainer()
-            .endSpec()
-            .build());
+    job.setTemplate(RunFixtures.template("x"));
     spec.setJob(job);
     run.setSpec(spec);
     return run;

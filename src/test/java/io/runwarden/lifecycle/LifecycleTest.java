@@ -93,15 +93,7 @@ class LifecycleTest {
 
     @Test
     void aJobNeedsExactlyOneOfTemplateAndTemplateRef() {
-      var template =
-          new io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder()
-              .withNewSpec()
-              .addNewContainer()
-              .withName("w")
-              .withImage("x")
-              .endContainer()
-              .endSpec()
-              .build();
+      var template = io.runwarden.testing.RunFixtures.template("x");
       record Case(
           io.fabric8.kubernetes.api.model.PodTemplateSpec template, String ref, String field) {}
       for (Case c :

@@ -3,8 +3,6 @@ package io.runwarden.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
@@ -45,13 +43,7 @@ class ReconcileErrorIT {
       QualificationRun run = RunFixtures.run("refused", ns);
       run.getSpec().getTimeouts().setRun("12s");
       AttemptJobSpec job = new AttemptJobSpec();
-      job.setTemplate(
-          new PodTemplateSpecBuilder()
-              .withNewSpec()
-              .withContainers(
-                  new ContainerBuilder().withName("w").withImage("x.example/w:1").build())
-              .endSpec()
-              .build());
+      job.setTemplate(RunFixtures.template("x.example/w:1"));
       run.getSpec().setJob(job);
       client.resource(run).create();
 

@@ -1,6 +1,8 @@
 package io.runwarden.testing;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.Timeouts;
@@ -15,6 +17,18 @@ public final class RunFixtures {
 
   public static QualificationRun run(String name) {
     return run(name, null);
+  }
+
+  /** A pod template with one container of {@code image}, as the smallest managed run has. */
+  public static PodTemplateSpec template(String image) {
+    return new PodTemplateSpecBuilder()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("w")
+        .withImage(image)
+        .endContainer()
+        .endSpec()
+        .build();
   }
 
   public static QualificationRun run(String name, String namespace) {
