@@ -287,8 +287,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
     // The report opens the attempt before the run says so: a worker that sees the attempt open
     // can claim it at once, and its claim is judged against the run's decided attempt.
-    boolean opened = openReport(run, decision, report);
-    if (!opened) {
+    Optional<RunEvent> reportRefused = openReport(run, decision, report);
+    if (reportRefused.isPresent()) {
       // The status is still written (its timers are what enforces the deadline); the attempt
       // stays closed to workers until the report can be written, asked again soon.
       decision = decision.wakeNoLaterThan(now.plus(REPORT_RETRY));
@@ -298,6 +298,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     // Events only after the status they describe is stored: a failed write is retried by JOSDK
     // and must not leave a duplicate event behind.
     decision.events().forEach(e -> events.publish(run, e));
+    reportRefused.ifPresent(e -> events.publish(run, e));
     if (decision.status().getPhase().isTerminal() && !Admissions.terminal(run)) {
       gate.released(run, neighbours);
     }
@@ -308,19 +309,18 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   }
 
   /**
-   * @return false when the API server refused the report (a quota, an admission policy, an invalid
-   *     object): recorded as a {@code ReportRefused} event, not thrown, so the run's own status and
+   * @return the {@code ReportRefused} event to record when the API server refused the report (a
+   *     quota, an admission policy, an invalid object): not thrown, so the run's own status and
    *     deadlines go on
    */
-  private boolean openReport(
+  private Optional<RunEvent> openReport(
       QualificationRun run, Decision decision, QualificationRunReport report) {
     try {
       reports.open(run, decision.status(), report, () -> lifecycle.heartbeatTimeout(run));
-      return true;
+      return Optional.empty();
     } catch (KubernetesClientException e) {
       String why = e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage();
-      events.publish(
-          run,
+      return Optional.of(
           RunEvent.warning(
               Reasons.REPORT_REFUSED,
               "The report for attempt "
@@ -329,7 +329,6 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
                   + REPORT_RETRY.toSeconds()
                   + " s): "
                   + UserText.escape(why)));
-      return false;
     }
   }
 
