@@ -2,6 +2,7 @@ package io.runwarden.controller;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * How slow the API server is at accepting writes right now, as the operator's own status writes
@@ -51,6 +52,19 @@ public final class ApiLatency {
       slowestMillis[slot] = 0;
     }
     slowestMillis[slot] = Math.max(slowestMillis[slot], took.toMillis());
+  }
+
+  /**
+   * Runs {@code call} (one request to the API server) and records how long it took, failed or not.
+   */
+  public <T> T timed(Supplier<T> call) {
+    long started = clock.millis();
+    try {
+      return call.get();
+    } finally {
+      // A request that timed out or failed took as long, too: the API server was that slow.
+      record(Duration.ofMillis(clock.millis() - started));
+    }
   }
 
   /** The slowest write of the last minute. */

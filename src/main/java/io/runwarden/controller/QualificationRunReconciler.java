@@ -238,15 +238,11 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     Decision decision = lifecycle.decide(run, inputs, now);
     if (FreshRead.needed(run, decision)) {
       ApiLatency latency = statusWriter.latency();
-      long started = clock.millis();
-      Optional<QualificationRunReport> newer;
-      try {
-        newer = freshRead.newerReport(run, report);
-      } finally {
-        // The read is timed like a write: a run that is about to fail may be the only one whose
-        // write or read tells how slow the API server is now.
-        latency.record(Duration.ofMillis(clock.millis() - started));
-      }
+      QualificationRunReport seen = report;
+      // The read is timed like a write: a run that is about to fail may be the only one whose
+      // write or read tells how slow the API server is now.
+      Optional<QualificationRunReport> newer =
+          latency.timed(() -> freshRead.newerReport(run, seen));
       Duration grace = latency.grace();
       if (newer.isPresent() || grace.compareTo(inputs.livenessGrace()) > 0) {
         // The informer is behind, or the API server slower than it looked (saturated): decide

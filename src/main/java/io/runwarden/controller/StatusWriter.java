@@ -16,7 +16,6 @@ import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.config.RunwardenConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -39,7 +38,6 @@ public class StatusWriter {
   private final KubernetesClient client;
   private final KubernetesSerialization serialization;
   private final String fieldManager;
-  private final Clock clock;
   private final ApiLatency latency;
 
   public StatusWriter(
@@ -47,12 +45,12 @@ public class StatusWriter {
     this.client = client;
     this.serialization = client.getKubernetesSerialization();
     this.fieldManager = config.fieldManager();
-    this.clock = clock;
     this.latency = new ApiLatency(clock);
     Gauge.builder("runwarden_liveness_grace_seconds", latency, l -> l.grace().toMillis() / 1000.0)
         .description(
             "Extra time on start, heartbeat and progress limits while the API server is slow to"
-                + " accept writes (twice the slowest status write of the last minute, from 1 s)")
+                + " accept writes (twice the slowest status write or confirming read of the last"
+                + " minute, from 1 s)")
         .register(registry);
   }
 
@@ -85,23 +83,18 @@ public class StatusWriter {
             .withNamespace(run.getMetadata().getNamespace())
             .build());
     apply.setStatus(serialization.convertValue(after, QualificationRunStatus.class));
-    long started = clock.millis();
-    QualificationRun written;
-    try {
-      written =
-          client
-              .resource(apply)
-              .subresource("status")
-              .patch(
-                  new PatchContext.Builder()
-                      .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                      .withFieldManager(fieldManager)
-                      .withForce(true)
-                      .build());
-    } finally {
-      // A write that timed out or failed took as long, too: the API server was that slow.
-      latency.record(Duration.ofMillis(clock.millis() - started));
-    }
+    QualificationRun written =
+        latency.timed(
+            () ->
+                client
+                    .resource(apply)
+                    .subresource("status")
+                    .patch(
+                        new PatchContext.Builder()
+                            .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                            .withFieldManager(fieldManager)
+                            .withForce(true)
+                            .build()));
     ctx.eventSourceRetriever()
         .getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);

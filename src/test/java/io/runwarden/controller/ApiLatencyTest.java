@@ -1,6 +1,7 @@
 package io.runwarden.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -65,5 +66,20 @@ class ApiLatencyTest {
     ApiLatency latency = new ApiLatency(new FakeClock());
     latency.record(Duration.ofMinutes(5));
     assertThat(latency.grace()).isEqualTo(ApiLatency.MAX_GRACE);
+  }
+
+  @Test
+  void aTimedRequestThatFailsStillCounts() {
+    FakeClock clock = new FakeClock();
+    ApiLatency latency = new ApiLatency(clock);
+    assertThatThrownBy(
+            () ->
+                latency.timed(
+                    () -> {
+                      clock.now = clock.now.plusSeconds(10); // a request timeout
+                      throw new IllegalStateException("timed out");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(latency.grace()).isEqualTo(Duration.ofSeconds(20));
   }
 }
