@@ -1,11 +1,11 @@
 package io.runwarden.concurrency;
 
+import io.runwarden.api.v1alpha1.Annotations;
 import io.runwarden.api.v1alpha1.ConcurrencySpec;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.lifecycle.Admission;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
-import io.runwarden.lifecycle.Lifecycle;
 import io.runwarden.lifecycle.Times;
 import java.util.Collection;
 import java.util.Comparator;
@@ -101,7 +101,7 @@ public final class Admissions {
 
   static boolean replaced(QualificationRun r) {
     var a = r.getMetadata().getAnnotations();
-    return a != null && a.containsKey(Lifecycle.REPLACED_BY);
+    return a != null && a.containsKey(Annotations.REPLACED_BY);
   }
 
   public static boolean sameKey(QualificationRun r, String key) {

@@ -5,10 +5,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.runwarden.api.v1alpha1.Annotations;
 import io.runwarden.api.v1alpha1.ConcurrencySpec;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.lifecycle.Admission;
-import io.runwarden.lifecycle.Lifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -96,7 +96,7 @@ public class ConcurrencyGate {
                           "metadata",
                           Map.of(
                               "annotations",
-                              Map.of(Lifecycle.REPLACED_BY, by.getMetadata().getName())))));
+                              Map.of(Annotations.REPLACED_BY, by.getMetadata().getName())))));
       LOG.infof(
           "%s/%s: marked replaced by %s",
           old.getMetadata().getNamespace(),

@@ -5,6 +5,7 @@ import static io.runwarden.lifecycle.RunSimulator.m;
 import static io.runwarden.lifecycle.RunSimulator.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runwarden.api.v1alpha1.Annotations;
 import io.runwarden.api.v1alpha1.ConcurrencySpec;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable;
@@ -14,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("pure")
 class ExternalAndQueueRulesTest {
 
   @Nested
@@ -201,7 +204,7 @@ class ExternalAndQueueRulesTest {
     void aReplacedRunFailsWithReplaced() {
       RunSimulator sim = keyed();
       decide(sim, Admission.ADMITTED);
-      sim.run.getMetadata().setAnnotations(Map.of(Lifecycle.REPLACED_BY, "newer"));
+      sim.run.getMetadata().setAnnotations(Map.of(Annotations.REPLACED_BY, "newer"));
       Decision d = decide(sim.at(s(5)), Admission.ADMITTED);
       assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
       assertThat(d.status().getReason()).isEqualTo(Reasons.REPLACED);

@@ -4,13 +4,16 @@ import static io.runwarden.lifecycle.RunSimulator.m;
 import static io.runwarden.lifecycle.RunSimulator.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runwarden.api.v1alpha1.Annotations;
 import io.runwarden.api.v1alpha1.Outcome;
 import io.runwarden.api.v1alpha1.Phase;
 import java.time.Duration;
 import java.util.HashMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** One-shot requests by annotation: applied once, recorded, refused when they make no sense. */
+@Tag("pure")
 class ManualRequestsTest {
 
   private static RunSimulator run() {
@@ -36,7 +39,7 @@ class ManualRequestsTest {
     RunSimulator sim = run();
     sim.decide();
     sim.claim("w").decide();
-    annotate(sim, Lifecycle.FORCE_FAIL, "portal is down, stop it");
+    annotate(sim, Annotations.FORCE_FAIL, "portal is down, stop it");
     Decision d = sim.at(s(5)).decide();
     assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
     assertThat(d.status().getReason()).isEqualTo(Reasons.FORCE_FAILED);
@@ -53,7 +56,7 @@ class ManualRequestsTest {
     sim.decide();
     sim.claim("w").decide();
     String flood = "line one\nFAKE LOG LINE\n" + "x".repeat(200_000);
-    annotate(sim, Lifecycle.FORCE_FAIL, flood);
+    annotate(sim, Annotations.FORCE_FAIL, flood);
     Decision d = sim.at(s(5)).decide();
     assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
     String recorded = d.status().getRequests().getForceFail();
@@ -74,7 +77,7 @@ class ManualRequestsTest {
     RunSimulator sim = run();
     sim.decide();
     sim.claim("w").decide();
-    annotate(sim, Lifecycle.RETRY_NOW, "1");
+    annotate(sim, Annotations.RETRY_NOW, "1");
     Decision d = sim.at(s(5)).decide();
     assertThat(d.status().getAttempt()).isEqualTo(2);
     assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
@@ -91,7 +94,7 @@ class ManualRequestsTest {
     assertThat(d.status().getAttempt()).isEqualTo(2);
     assertThat(d.events()).isEmpty();
 
-    annotate(sim, Lifecycle.RETRY_NOW, "2"); // a new value is a new request
+    annotate(sim, Annotations.RETRY_NOW, "2"); // a new value is a new request
     assertThat(sim.at(s(7)).decide().status().getAttempt()).isEqualTo(3);
   }
 
@@ -100,7 +103,7 @@ class ManualRequestsTest {
     RunSimulator sim = run();
     sim.decide();
     sim.at(m(1)).decide(); // StartTimeout, retry at 1m10s
-    annotate(sim, Lifecycle.RETRY_NOW, "now");
+    annotate(sim, Annotations.RETRY_NOW, "now");
     Decision d = sim.at(m(1).plus(s(1))).decide();
     assertThat(d.status().getAttempt()).isEqualTo(2);
     assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
@@ -115,7 +118,7 @@ class ManualRequestsTest {
     sim.at(m(1)).decide();
     assertThat(sim.status().getPhase()).isEqualTo(Phase.Failed);
 
-    annotate(sim, Lifecycle.RETRY_NOW, "please");
+    annotate(sim, Annotations.RETRY_NOW, "please");
     Decision d = sim.at(m(2)).decide();
     assertThat(d.status().getPhase()).isEqualTo(Phase.Pending);
     assertThat(d.status().getAttempt()).isEqualTo(2);
@@ -136,8 +139,8 @@ class ManualRequestsTest {
     sim.decide();
     sim.claim("w").decide();
     sim.at(s(3)).outcome(Outcome.Succeeded).decide();
-    annotate(sim, Lifecycle.RETRY_NOW, "1");
-    annotate(sim, Lifecycle.FORCE_FAIL, "x");
+    annotate(sim, Annotations.RETRY_NOW, "1");
+    annotate(sim, Annotations.FORCE_FAIL, "x");
     Decision d = sim.at(s(4)).decide();
     assertThat(d.status().getPhase()).isEqualTo(Phase.Succeeded);
     assertThat(d.events())
@@ -154,7 +157,7 @@ class ManualRequestsTest {
     RunSimulator sim = run();
     sim.decide();
     sim.at(Duration.ofHours(1)).decide();
-    annotate(sim, Lifecycle.RETRY_NOW, "1");
+    annotate(sim, Annotations.RETRY_NOW, "1");
     Decision d = sim.at(Duration.ofHours(2)).decide();
     assertThat(d.status().getPhase()).isEqualTo(Phase.Failed);
     assertThat(d.events())
@@ -168,7 +171,7 @@ class ManualRequestsTest {
     sim.decide();
     sim.run.getSpec().setSuspend(true);
     sim.at(s(1)).decide();
-    annotate(sim, Lifecycle.RETRY_NOW, "1");
+    annotate(sim, Annotations.RETRY_NOW, "1");
     Decision d = sim.at(s(2)).decide();
     assertThat(d.status().getPhase()).isEqualTo(Phase.Suspended);
     assertThat(d.events()).extracting(RunEvent::reason).containsExactly(Reasons.REQUEST_REFUSED);
