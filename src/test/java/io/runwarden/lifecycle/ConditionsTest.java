@@ -3,8 +3,10 @@ package io.runwarden.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("pure")
 class ConditionsTest {
 
   private static final Instant T1 = Instant.parse("2026-01-01T00:00:00Z");

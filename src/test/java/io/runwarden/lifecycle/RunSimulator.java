@@ -1,10 +1,12 @@
 package io.runwarden.lifecycle;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.Outcome;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.api.v1alpha1.WorkerReport;
 import java.time.Duration;
@@ -20,6 +22,28 @@ import java.util.function.Consumer;
 final class RunSimulator {
 
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** run 1h, start 1m, heartbeat 30s, backoff 10s x2 up to 1m, 2 retries. */
+  static RunSimulator standardRun() {
+    return new RunSimulator(
+        spec -> {
+          spec.getTimeouts().setRun("1h");
+          spec.getTimeouts().setStart("1m");
+          spec.getTimeouts().setHeartbeat("30s");
+          spec.setRetry(retry(2, "10s", 2.0, "1m"));
+        });
+  }
+
+  static RetryPolicy retry(int max, String initial, double factor, String cap) {
+    RetryPolicy r = new RetryPolicy();
+    r.setMaxRetries(max);
+    Backoff b = new Backoff();
+    b.setInitial(initial);
+    b.setFactor(factor);
+    b.setMax(cap);
+    r.setBackoff(b);
+    return r;
+  }
 
   final QualificationRun run = new QualificationRun();
   final Lifecycle lifecycle;
