@@ -22,6 +22,8 @@ import io.runwarden.concurrency.ConcurrencyGate;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.execution.ManagedExecution;
 import io.runwarden.external.Probes;
+import io.runwarden.informer.RunCache;
+import io.runwarden.informer.WatchedNamespaces;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Decision;
@@ -66,7 +68,7 @@ import org.jboss.logging.Logger;
             informerListLimit = QualificationRunReconciler.LIST_PAGE))
 public class QualificationRunReconciler implements Reconciler<QualificationRun> {
 
-  public static final String NAME = "qualificationrun";
+  public static final String NAME = WatchedNamespaces.CONTROLLER;
 
   private static final Logger LOG = Logger.getLogger(QualificationRunReconciler.class);
 

@@ -10,9 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.config.RunwardenConfig;
-import io.runwarden.controller.QualificationRunReconciler;
-import io.runwarden.controller.RunCache;
 import io.runwarden.execution.AttemptJobs;
+import io.runwarden.informer.RunCache;
+import io.runwarden.informer.WatchedNamespaces;
 import io.runwarden.kube.UidDelete;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,18 +48,21 @@ public class RunCollector {
   private final Clock clock;
   private final MeterRegistry metrics;
   private final RunCache cache;
+  private final WatchedNamespaces watched;
 
   public RunCollector(
       KubernetesClient client,
       RunwardenConfig config,
       Clock clock,
       MeterRegistry metrics,
-      RunCache cache) {
+      RunCache cache,
+      WatchedNamespaces watched) {
     this.client = client;
     this.config = config.gc();
     this.clock = clock;
     this.metrics = metrics;
     this.cache = cache;
+    this.watched = watched;
   }
 
   @Scheduled(
@@ -175,10 +177,11 @@ public class RunCollector {
     Set<String> liveUids =
         runs.stream().map(r -> r.getMetadata().getUid()).collect(Collectors.toSet());
     int deleted = 0;
+    List<String> namespaces = watched.get();
     List<Job> jobs =
-        watched().isEmpty()
+        namespaces.isEmpty()
             ? jobsIn(client.batch().v1().jobs().inAnyNamespace())
-            : watched().stream()
+            : namespaces.stream()
                 .flatMap(ns -> jobsIn(client.batch().v1().jobs().inNamespace(ns)).stream())
                 .toList();
     for (Job job : jobs) {
@@ -227,22 +230,6 @@ public class RunCollector {
               Job, io.fabric8.kubernetes.api.model.batch.v1.JobList, ?>
           jobs) {
     return jobs.withLabel(AttemptJobs.LABEL_RUN).list(cached()).getItems();
-  }
-
-  /**
-   * The namespaces the controller watches, when limited (the operator then has Roles there only,
-   * and no right to list across the cluster); empty means all.
-   */
-  private List<String> watched() {
-    List<String> namespaces =
-        ConfigProvider.getConfig()
-            .getOptionalValues(
-                "quarkus.operator-sdk.controllers."
-                    + QualificationRunReconciler.NAME
-                    + ".namespaces",
-                String.class)
-            .orElse(List.of());
-    return namespaces.stream().anyMatch(n -> n.startsWith("JOSDK_")) ? List.of() : namespaces;
   }
 
   /** resourceVersion=0: served from the API server's watch cache, not etcd. */

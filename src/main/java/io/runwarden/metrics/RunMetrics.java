@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
-import io.runwarden.controller.RunCache;
+import io.runwarden.informer.RunCache;
 import io.runwarden.lifecycle.Decision;
 import io.runwarden.lifecycle.Enforcement;
 import io.runwarden.lifecycle.ExternalResult;

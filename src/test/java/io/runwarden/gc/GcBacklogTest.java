@@ -12,7 +12,7 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.Timeouts;
-import io.runwarden.controller.RunCache;
+import io.runwarden.informer.RunCache;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.TestCluster;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package io.runwarden.controller;
+package io.runwarden.informer;
 
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.runwarden.api.v1alpha1.QualificationRun;
@@ -18,8 +18,11 @@ public class RunCache {
   private final AtomicReference<IndexedResourceCache<QualificationRun>> cache =
       new AtomicReference<>();
 
-  /** Called when the controller prepares its event sources, before its informer starts. */
-  void set(IndexedResourceCache<QualificationRun> primaryCache) {
+  /**
+   * Called by the controller when it prepares its event sources, before its informer starts (public
+   * because the controller sits above this package; nothing else calls it).
+   */
+  public void set(IndexedResourceCache<QualificationRun> primaryCache) {
     cache.set(primaryCache);
   }
 
