@@ -16,6 +16,7 @@ import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -34,10 +35,12 @@ class ConcurrencyKeyTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private final KubernetesClient client = TestCluster.get().client();
   private String ns;
+  private Runs runs;
 
   @BeforeEach
   void namespace() {
     ns = TestCluster.get().newNamespace("keys");
+    runs = new Runs(client, ns);
   }
 
   @Test
@@ -52,7 +55,7 @@ class ConcurrencyKeyTest {
 
     finish("a");
     awaitAdmitted("b");
-    assertThat(queued(get("c"))).as("c still waits: b is older").isTrue();
+    assertThat(queued(runs.get("c"))).as("c still waits: b is older").isTrue();
     finish("b");
     awaitAdmitted("c");
   }
@@ -65,7 +68,9 @@ class ConcurrencyKeyTest {
     create("new", ConcurrencySpec.Policy.Replace);
 
     QualificationRun old =
-        await().atMost(WAIT).until(() -> get("old"), r -> r.getStatus().getPhase() == Phase.Failed);
+        await()
+            .atMost(WAIT)
+            .until(() -> runs.get("old"), r -> r.getStatus().getPhase() == Phase.Failed);
     assertThat(old.getStatus().getReason()).isEqualTo(Reasons.REPLACED);
     assertThat(old.getStatus().getMessage()).contains("new");
     QualificationRun fresh = awaitAdmitted("new");
@@ -121,7 +126,7 @@ class ConcurrencyKeyTest {
     TestWorker w = new TestWorker(client, ns, name, "w-" + name);
     int attempt = w.claim();
     w.succeed(attempt, 1);
-    await().atMost(WAIT).until(() -> get(name).getStatus().getPhase() == Phase.Succeeded);
+    await().atMost(WAIT).until(() -> runs.get(name).getStatus().getPhase() == Phase.Succeeded);
   }
 
   private List<QualificationRun> runs() {
@@ -140,15 +145,11 @@ class ConcurrencyKeyTest {
     return Conditions.isTrue(r.getStatus().getConditions(), ConditionTypes.QUEUED);
   }
 
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
-  }
-
   private QualificationRun awaitAdmitted(String name) {
     return await()
         .atMost(WAIT)
         .until(
-            () -> get(name),
+            () -> runs.get(name),
             r ->
                 r.getStatus() != null
                     && r.getStatus().getPhase() == Phase.Pending
@@ -157,6 +158,8 @@ class ConcurrencyKeyTest {
   }
 
   private QualificationRun awaitQueued(String name) {
-    return await().atMost(WAIT).until(() -> get(name), r -> r.getStatus() != null && queued(r));
+    return await()
+        .atMost(WAIT)
+        .until(() -> runs.get(name), r -> r.getStatus() != null && queued(r));
   }
 }

@@ -12,6 +12,7 @@ import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -22,13 +23,14 @@ class QueueRestartIT {
 
   private final KubernetesClient client = TestCluster.get().client();
   private final String ns = TestCluster.get().newNamespace("queue-restart");
+  private final Runs runs = new Runs(client, ns);
 
   @Test
   void aKeyReleasedWhileTheOperatorWasDownGoesToTheNextRunInOrder() {
     try (OperatorProcess first = OperatorProcess.start()) {
       for (String name : new String[] {"q1", "q2", "q3"}) {
         create(name);
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(name).getStatus() != null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> runs.get(name).getStatus() != null);
       }
       assertThat(queued("q1")).isFalse();
       assertThat(queued("q2")).isTrue();
@@ -40,7 +42,7 @@ class QueueRestartIT {
     try (OperatorProcess second = OperatorProcess.start()) {
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> get("q1").getStatus().getPhase() == Phase.Succeeded);
+          .until(() -> runs.get("q1").getStatus().getPhase() == Phase.Succeeded);
       await().atMost(Duration.ofSeconds(20)).until(() -> !queued("q2"));
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> queued("q3"));
     }
@@ -57,10 +59,6 @@ class QueueRestartIT {
   }
 
   private boolean queued(String name) {
-    return Conditions.isTrue(get(name).getStatus().getConditions(), ConditionTypes.QUEUED);
-  }
-
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
+    return Conditions.isTrue(runs.get(name).getStatus().getConditions(), ConditionTypes.QUEUED);
   }
 }

@@ -19,12 +19,12 @@ import io.runwarden.testing.HeartbeatLoop;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,29 +40,31 @@ class LifecycleIntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private final KubernetesClient client = TestCluster.get().client();
   private String ns;
+  private Runs runs;
 
   @BeforeEach
   void namespace() {
     ns = TestCluster.get().newNamespace("lifecycle");
+    runs = new Runs(client, ns);
   }
 
   @Test
   void workerClaimsReportsProgressAndSucceeds_kubectlWaitSeesIt() {
     create("happy", spec -> spec.getSpec().setTotal(10L));
     TestWorker worker = worker("happy", "w-1");
-    int attempt = awaitPhase("happy", Phase.Pending).getStatus().getAttempt();
+    int attempt = runs.awaitPhase("happy", Phase.Pending).getStatus().getAttempt();
     worker.claim();
-    awaitPhase("happy", Phase.Running);
+    runs.awaitPhase("happy", Phase.Running);
     worker.heartbeat(attempt, 7L, "item=7");
     await()
         .atMost(WAIT)
-        .until(() -> get("happy").getStatus().getProgress().getSummary(), "7/10"::equals);
+        .until(() -> runs.get("happy").getStatus().getProgress().getSummary(), "7/10"::equals);
     assertThat(Kubectl.run("get", "qrun", "happy", "-n", ns).assertOk().stdout()).contains("7/10");
 
     worker.succeed(attempt, 10L);
     Kubectl.run("wait", "--for=condition=Succeeded", "qrun/happy", "-n", ns, "--timeout=30s")
         .assertOk();
-    QualificationRun done = get("happy");
+    QualificationRun done = runs.get("happy");
     assertThat(done.getStatus().getPhase()).isEqualTo(Phase.Succeeded);
     assertThat(done.getStatus().getProgress().getPercent()).isEqualTo(100);
     assertThat(worker.report().getStatus().getOutcome())
@@ -80,7 +82,7 @@ class LifecycleIntegrationTest {
           r.getSpec().setTotal(100L);
         });
     TestWorker first = worker("resume", "w-1");
-    awaitPhase("resume", Phase.Pending);
+    runs.awaitPhase("resume", Phase.Pending);
     int attempt1 = first.claim();
     long reached;
     try (HeartbeatLoop loop = new HeartbeatLoop(first, attempt1, 300, 0, 5)) {
@@ -89,7 +91,7 @@ class LifecycleIntegrationTest {
     } // worker 1 dies here
 
     QualificationRun retried =
-        await().atMost(WAIT).until(() -> get("resume"), r -> r.getStatus().getAttempt() == 2);
+        await().atMost(WAIT).until(() -> runs.get("resume"), r -> r.getStatus().getAttempt() == 2);
     assertThat(retried.getStatus().getAttempts())
         .first()
         .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.HEARTBEAT_LOST));
@@ -107,7 +109,7 @@ class LifecycleIntegrationTest {
     int attempt2 = second.claim();
     assertThat(attempt2).isEqualTo(2);
     second.succeed(attempt2, 100L);
-    QualificationRun done = awaitPhase("resume", Phase.Succeeded);
+    QualificationRun done = runs.awaitPhase("resume", Phase.Succeeded);
     assertThat(done.getStatus().getRetryCount()).isEqualTo(1);
     assertThat(Conditions.isTrue(done.getStatus().getConditions(), ConditionTypes.STUCK)).isFalse();
   }
@@ -122,10 +124,10 @@ class LifecycleIntegrationTest {
           r.getSpec().setRetry(retry(0, "1s"));
         });
     TestWorker w = worker("noprogress", "w-1");
-    awaitPhase("noprogress", Phase.Pending);
+    runs.awaitPhase("noprogress", Phase.Pending);
     int attempt = w.claim();
     try (HeartbeatLoop loop = new HeartbeatLoop(w, attempt, 300, 3, 0)) {
-      QualificationRun failed = awaitPhase("noprogress", Phase.Failed);
+      QualificationRun failed = runs.awaitPhase("noprogress", Phase.Failed);
       assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.RETRIES_EXHAUSTED);
       assertThat(failed.getStatus().getMessage()).contains("last cause: NoProgress");
       assertThat(Conditions.find(failed.getStatus().getConditions(), ConditionTypes.STUCK))
@@ -145,7 +147,7 @@ class LifecycleIntegrationTest {
           r.getSpec().getTimeouts().setStart("1s");
           r.getSpec().setRetry(retry(2, "200ms"));
         });
-    QualificationRun failed = awaitPhase("exhausted", Phase.Failed);
+    QualificationRun failed = runs.awaitPhase("exhausted", Phase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.RETRIES_EXHAUSTED);
     assertThat(failed.getStatus().getMessage()).contains("last cause: StartTimeout");
     assertThat(failed.getStatus().getAttempts())
@@ -164,7 +166,7 @@ class LifecycleIntegrationTest {
           r.getSpec().getTimeouts().setStart("1s");
           r.getSpec().setRetry(retry(5, "10s"));
         });
-    QualificationRun retrying = awaitPhase("deadline", Phase.Retrying);
+    QualificationRun retrying = runs.awaitPhase("deadline", Phase.Retrying);
     Instant timeoutAt = Instant.parse(retrying.getStatus().getTimeoutAt());
     assertThat(Instant.parse(retrying.getStatus().getNextRetryAt()))
         .as("backoff capped by the run deadline")
@@ -174,7 +176,7 @@ class LifecycleIntegrationTest {
         await()
             .atMost(WAIT)
             .pollInterval(Duration.ofMillis(20))
-            .until(() -> get("deadline"), r -> r.getStatus().getPhase() == Phase.Failed);
+            .until(() -> runs.get("deadline"), r -> r.getStatus().getPhase() == Phase.Failed);
     Instant seen = Instant.now();
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.DEADLINE_EXCEEDED);
     assertThat(failed.getStatus().getAttempt()).as("no retry started").isEqualTo(1);
@@ -191,21 +193,21 @@ class LifecycleIntegrationTest {
           r.getSpec().getTimeouts().setStart("2s");
           r.getSpec().setRetry(retry(0, "1s"));
         });
-    awaitPhase("pause", Phase.Pending);
+    runs.awaitPhase("pause", Phase.Pending);
     Kubectl.run(
             "patch", "qrun/pause", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}")
         .assertOk();
-    awaitPhase("pause", Phase.Suspended);
+    runs.awaitPhase("pause", Phase.Suspended);
     // Well past the 2 s start limit while suspended: still Suspended, not failed.
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
-        .until(() -> get("pause").getStatus().getPhase() == Phase.Suspended);
+        .until(() -> runs.get("pause").getStatus().getPhase() == Phase.Suspended);
     Kubectl.run(
             "patch", "qrun/pause", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":false}}")
         .assertOk();
-    awaitPhase("pause", Phase.Pending);
-    QualificationRun failed = awaitPhase("pause", Phase.Failed);
+    runs.awaitPhase("pause", Phase.Pending);
+    QualificationRun failed = runs.awaitPhase("pause", Phase.Failed);
     assertThat(failed.getStatus().getMessage()).contains("StartTimeout");
   }
 
@@ -233,21 +235,11 @@ class LifecycleIntegrationTest {
     return new TestWorker(client, ns, run, name);
   }
 
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
-  }
-
   private long completed(String name) {
-    var status = get(name).getStatus();
+    var status = runs.get(name).getStatus();
     return status.getProgress() == null || status.getProgress().getCompleted() == null
         ? 0
         : status.getProgress().getCompleted();
-  }
-
-  private QualificationRun awaitPhase(String name, Phase phase) {
-    Predicate<QualificationRun> in =
-        r -> r.getStatus() != null && r.getStatus().getPhase() == phase;
-    return await().atMost(WAIT).until(() -> get(name), in);
   }
 
   private java.util.List<String> eventReasons() {

@@ -16,6 +16,7 @@ import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -31,17 +32,19 @@ class ManualActionsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private final KubernetesClient client = TestCluster.get().client();
   private String ns;
+  private Runs runs;
 
   @BeforeEach
   void namespace() {
     ns = TestCluster.get().newNamespace("manual");
+    runs = new Runs(client, ns);
   }
 
   @Test
   void forceFailIsAppliedOnceEvenWhenTheAnnotationIsAppliedAgain() {
     create("stuckrun", Map.of());
     annotate("qrun/stuckrun", "runwarden.io/force-fail=portal is down");
-    QualificationRun failed = awaitPhase("stuckrun", Phase.Failed);
+    QualificationRun failed = runs.awaitPhase("stuckrun", Phase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.FORCE_FAILED);
     assertThat(failed.getStatus().getMessage()).contains("portal is down");
     assertThat(failed.getStatus().getRequests().getForceFail()).isEqualTo("portal is down");
@@ -56,19 +59,19 @@ class ManualActionsTest {
   void retryNowStartsANewAttemptOncePerValue() {
     create("slow", Map.of());
     TestWorker w = new TestWorker(client, ns, "slow", "w");
-    awaitPhase("slow", Phase.Pending);
+    runs.awaitPhase("slow", Phase.Pending);
     w.claim();
-    awaitPhase("slow", Phase.Running);
+    runs.awaitPhase("slow", Phase.Running);
 
     annotate("qrun/slow", "runwarden.io/retry-now=1");
-    await().atMost(WAIT).until(() -> get("slow").getStatus().getAttempt() == 2);
+    await().atMost(WAIT).until(() -> runs.get("slow").getStatus().getAttempt() == 2);
     annotate("qrun/slow", "runwarden.io/retry-now=1");
     settle();
-    assertThat(get("slow").getStatus().getAttempt()).isEqualTo(2);
+    assertThat(runs.get("slow").getStatus().getAttempt()).isEqualTo(2);
     assertThat(count(Reasons.MANUAL_RETRY)).isEqualTo(1);
 
     annotate("qrun/slow", "runwarden.io/retry-now=2");
-    await().atMost(WAIT).until(() -> get("slow").getStatus().getAttempt() == 3);
+    await().atMost(WAIT).until(() -> runs.get("slow").getStatus().getAttempt() == 3);
   }
 
   @Test
@@ -79,28 +82,28 @@ class ManualActionsTest {
     gaveup.getSpec().setRetry(new RetryPolicy());
     gaveup.getSpec().getRetry().setMaxRetries(0);
     client.resource(gaveup).inNamespace(ns).create();
-    awaitPhase("gaveup", Phase.Failed);
+    runs.awaitPhase("gaveup", Phase.Failed);
     annotate("qrun/gaveup", "runwarden.io/retry-now=once-more");
-    await().atMost(WAIT).until(() -> get("gaveup"), r -> r.getStatus().getAttempt() == 2);
-    assertThat(get("gaveup").getStatus().getRequests().getManualRetries()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> runs.get("gaveup"), r -> r.getStatus().getAttempt() == 2);
+    assertThat(runs.get("gaveup").getStatus().getRequests().getManualRetries()).isEqualTo(1);
 
     create("fine", Map.of());
     TestWorker w = new TestWorker(client, ns, "fine", "w");
-    awaitPhase("fine", Phase.Pending);
+    runs.awaitPhase("fine", Phase.Pending);
     w.succeed(w.claim(), 1);
-    awaitPhase("fine", Phase.Succeeded);
+    runs.awaitPhase("fine", Phase.Succeeded);
     annotate("qrun/fine", "runwarden.io/retry-now=1");
     await().atMost(WAIT).until(() -> count(Reasons.REQUEST_REFUSED) == 1);
-    assertThat(get("fine").getStatus().getPhase()).isEqualTo(Phase.Succeeded);
+    assertThat(runs.get("fine").getStatus().getPhase()).isEqualTo(Phase.Succeeded);
   }
 
   @Test
   void aFloodOfRefusedRequestsIsOneEventObjectWithACount() {
     create("flooded", Map.of());
     TestWorker w = new TestWorker(client, ns, "flooded", "w");
-    awaitPhase("flooded", Phase.Pending);
+    runs.awaitPhase("flooded", Phase.Pending);
     w.succeed(w.claim(), 1);
-    awaitPhase("flooded", Phase.Succeeded);
+    runs.awaitPhase("flooded", Phase.Succeeded);
     annotate("qrun/flooded", "runwarden.io/retry-now=0");
     await().atMost(WAIT).until(() -> count(Reasons.REQUEST_REFUSED) == 1);
     for (int i = 1; i <= 40; i++) {
@@ -117,7 +120,7 @@ class ManualActionsTest {
         .atMost(WAIT)
         .untilAsserted(
             () ->
-                assertThat(get("flooded").getStatus().getRequests().getRetryNow())
+                assertThat(runs.get("flooded").getStatus().getRequests().getRetryNow())
                     .isEqualTo("flood-40"));
     await().atMost(WAIT).until(() -> count(Reasons.REQUEST_REFUSED) > 1);
     settle();
@@ -134,8 +137,8 @@ class ManualActionsTest {
     create("batch-a", Map.of("team", "scrapers"));
     create("batch-b", Map.of("team", "scrapers"));
     create("other", Map.of("team", "llm"));
-    awaitPhase("batch-a", Phase.Pending);
-    awaitPhase("batch-b", Phase.Pending);
+    runs.awaitPhase("batch-a", Phase.Pending);
+    runs.awaitPhase("batch-b", Phase.Pending);
     Kubectl.run(
             "annotate",
             "qrun",
@@ -146,9 +149,9 @@ class ManualActionsTest {
             "runwarden.io/force-fail=emergency cleanup",
             "--overwrite")
         .assertOk();
-    awaitPhase("batch-a", Phase.Failed);
-    awaitPhase("batch-b", Phase.Failed);
-    assertThat(get("other").getStatus().getPhase()).isEqualTo(Phase.Pending);
+    runs.awaitPhase("batch-a", Phase.Failed);
+    runs.awaitPhase("batch-b", Phase.Failed);
+    assertThat(runs.get("other").getStatus().getPhase()).isEqualTo(Phase.Pending);
   }
 
   // --- helpers -----------------------------------------------------------------------------------
@@ -189,15 +192,5 @@ class ManualActionsTest {
     run.getMetadata().setLabels(labels);
     run.getSpec().getTimeouts().setRun("10m");
     client.resource(run).inNamespace(ns).create();
-  }
-
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
-  }
-
-  private QualificationRun awaitPhase(String name, Phase phase) {
-    return await()
-        .atMost(WAIT)
-        .until(() -> get(name), r -> r.getStatus() != null && r.getStatus().getPhase() == phase);
   }
 }

@@ -11,6 +11,7 @@ import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.HeartbeatLoop;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -25,6 +26,7 @@ class RestartIT {
 
   private final KubernetesClient client = TestCluster.get().client();
   private final String ns = TestCluster.get().newNamespace("restart");
+  private final Runs runs = new Runs(client, ns);
 
   @Test
   void afterARestartOnlyTheRunWhoseHeartbeatExpiredIsRetried() {
@@ -37,14 +39,14 @@ class RestartIT {
     try (OperatorProcess first = OperatorProcess.start(OperatorProcess.MIRROR_PROGRESS_AT_ONCE)) {
       create("healthy");
       create("dead");
-      awaitPhase("healthy", Phase.Pending);
-      awaitPhase("dead", Phase.Pending);
+      runs.awaitPhase("healthy", Phase.Pending);
+      runs.awaitPhase("dead", Phase.Pending);
       healthyWorker = new TestWorker(client, ns, "healthy", "w-healthy");
       deadWorker = new TestWorker(client, ns, "dead", "w-dead");
       healthyWorker.claim();
       deadWorker.claim();
-      awaitPhase("healthy", Phase.Running);
-      awaitPhase("dead", Phase.Running);
+      runs.awaitPhase("healthy", Phase.Running);
+      runs.awaitPhase("dead", Phase.Running);
       first.kill();
     }
     try (HeartbeatLoop alive = new HeartbeatLoop(healthyWorker, 1, 500, 0, 1)) {
@@ -54,14 +56,14 @@ class RestartIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> Instant.now().isAfter(deadExpires.plusSeconds(2)));
-      assertThat(get("dead").getStatus().getPhase()).isEqualTo(Phase.Running);
+      assertThat(runs.get("dead").getStatus().getPhase()).isEqualTo(Phase.Running);
 
       try (OperatorProcess second =
           OperatorProcess.start(OperatorProcess.MIRROR_PROGRESS_AT_ONCE)) {
         QualificationRun dead =
             await()
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> get("dead"), r -> r.getStatus().getRetryCount() == 1);
+                .until(() -> runs.get("dead"), r -> r.getStatus().getRetryCount() == 1);
         assertThat(dead.getStatus().getAttempts())
             .first()
             .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.HEARTBEAT_LOST));
@@ -72,12 +74,12 @@ class RestartIT {
             .atMost(Duration.ofSeconds(10))
             .until(
                 () -> {
-                  var s = get("healthy").getStatus();
+                  var s = runs.get("healthy").getStatus();
                   return s.getPhase() == Phase.Running
                       && s.getAttempt() == 1
                       && s.getRetryCount() == 0;
                 });
-        healthy = get("healthy");
+        healthy = runs.get("healthy");
         assertThat(healthy.getStatus().getProgress().getCompleted()).isPositive();
         assertThat(
                 client.v1().events().inNamespace(ns).list().getItems().stream()
@@ -93,15 +95,5 @@ class RestartIT {
     run.getSpec().getTimeouts().setRun("5m");
     run.getSpec().getTimeouts().setHeartbeat("4s");
     client.resource(run).inNamespace(ns).create();
-  }
-
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
-  }
-
-  private void awaitPhase(String name, Phase phase) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> get(name), r -> r.getStatus() != null && r.getStatus().getPhase() == phase);
   }
 }

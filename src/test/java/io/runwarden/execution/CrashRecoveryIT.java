@@ -15,6 +15,7 @@ import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ class CrashRecoveryIT {
 
   private final KubernetesClient client = TestCluster.get().client();
   private final String ns = TestCluster.get().newNamespace("crash");
+  private final Runs runs = new Runs(client, ns);
 
   @Test
   void exactlyOneJobForTheNextAttemptWhereverTheCrashHappened() {
@@ -56,7 +58,7 @@ class CrashRecoveryIT {
         await()
             .atMost(Duration.ofSeconds(20))
             .until(
-                () -> get(run).getStatus(),
+                () -> runs.get(run).getStatus(),
                 s ->
                     s.getAttempt() == 2
                         && s.getPhase() == Phase.Pending
@@ -124,7 +126,7 @@ class CrashRecoveryIT {
 
   private Job jobFor(QualificationRun run, int attempt) {
     return AttemptJobs.build(
-        get(run.getMetadata().getName()),
+        runs.get(run.getMetadata().getName()),
         attempt,
         null,
         null,
@@ -141,9 +143,5 @@ class CrashRecoveryIT {
         .withLabel(AttemptJobs.LABEL_RUN, run)
         .list()
         .getItems();
-  }
-
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
   }
 }

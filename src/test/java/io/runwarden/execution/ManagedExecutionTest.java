@@ -29,6 +29,7 @@ import io.runwarden.testing.FakeKubelet;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
 import io.runwarden.testing.Readme;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.nio.file.Files;
@@ -51,10 +52,12 @@ class ManagedExecutionTest {
   private final KubernetesClient client = TestCluster.get().client();
   private final FakeKubelet kubelet = new FakeKubelet(client);
   private String ns;
+  private Runs runs;
 
   @BeforeEach
   void namespace() {
     ns = TestCluster.get().newNamespace("managed");
+    runs = new Runs(client, ns);
   }
 
   @Test
@@ -88,10 +91,10 @@ class ManagedExecutionTest {
 
     var pod = kubelet.startPod(job);
     kubelet.running(pod);
-    awaitPhase("scrape", Phase.Running);
+    runs.awaitPhase("scrape", Phase.Running);
     kubelet.terminated(pod, 0, "done");
     kubelet.finishJob(job, true);
-    QualificationRun done = awaitPhase("scrape", Phase.Succeeded);
+    QualificationRun done = runs.awaitPhase("scrape", Phase.Succeeded);
     assertThat(done.getStatus().getJobName()).isEqualTo("scrape-1");
     assertThat(client.batch().v1().jobs().inNamespace(ns).withName("scrape-1").get())
         .as("the finished Job of a finished run stays for its logs")
@@ -121,7 +124,7 @@ class ManagedExecutionTest {
       Job first = awaitJob("flaky-1");
       var pod = kubelet.startPod(first);
       kubelet.running(pod);
-      awaitPhase("flaky", Phase.Running);
+      runs.awaitPhase("flaky", Phase.Running);
       kubelet.terminated(pod, 3, "rate limited by the portal");
       kubelet.finishJob(first, false);
 
@@ -133,7 +136,7 @@ class ManagedExecutionTest {
           await()
               .atMost(WAIT)
               .until(
-                  () -> get("flaky"),
+                  () -> runs.get("flaky"),
                   r ->
                       r.getStatus().getAttempt() == 2 && r.getStatus().getPhase() == Phase.Pending);
       assertThat(retried.getStatus().getProgress().getSummary())
@@ -164,7 +167,9 @@ class ManagedExecutionTest {
     kubelet.waiting(pod, "ImagePullBackOff", "Back-off pulling image \"registry.invalid/x:1\"");
 
     QualificationRun retried =
-        await().atMost(WAIT).until(() -> get("badimage"), r -> r.getStatus().getAttempt() == 2);
+        await()
+            .atMost(WAIT)
+            .until(() -> runs.get("badimage"), r -> r.getStatus().getAttempt() == 2);
     assertThat(retried.getStatus().getAttempts())
         .first()
         .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.START_TIMEOUT));
@@ -187,18 +192,18 @@ class ManagedExecutionTest {
     Job job = awaitJob("hb-1");
     var pod = kubelet.startPod(job);
     kubelet.running(pod);
-    awaitPhase("hb", Phase.Running);
+    runs.awaitPhase("hb", Phase.Running);
     // No heartbeats yet: the pod is the liveness signal, so the run stays Running.
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
-        .until(() -> get("hb").getStatus().getPhase() == Phase.Running);
+        .until(() -> runs.get("hb").getStatus().getPhase() == Phase.Running);
     // Once the worker claims the report and heartbeats, silence after that is HeartbeatLost.
     TestWorker worker = new TestWorker(client, ns, "hb", "pod");
     worker.claim();
     worker.heartbeat(1, 1L, null);
     QualificationRun stuck =
-        await().atMost(WAIT).until(() -> get("hb"), r -> r.getStatus().getRetryCount() == 1);
+        await().atMost(WAIT).until(() -> runs.get("hb"), r -> r.getStatus().getRetryCount() == 1);
     assertThat(stuck.getStatus().getAttempts())
         .first()
         .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.HEARTBEAT_LOST));
@@ -216,7 +221,7 @@ class ManagedExecutionTest {
                 .getContainers()
                 .get(0)
                 .setName("Not_A_DNS_Label"));
-    QualificationRun failed = awaitPhase("refused", Phase.Failed);
+    QualificationRun failed = runs.awaitPhase("refused", Phase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
     assertThat(failed.getStatus().getMessage())
         .contains("spec.job.template")
@@ -233,7 +238,7 @@ class ManagedExecutionTest {
     // The garbage collector (kube-controller-manager) deletes owned Jobs; it does not run in this
     // test cluster, so ownership is what is checked here.
     client.resources(QualificationRun.class).inNamespace(ns).withName("gone").delete();
-    await().atMost(WAIT).until(() -> get("gone") == null);
+    await().atMost(WAIT).until(() -> runs.get("gone") == null);
     assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems())
         .allSatisfy(j -> assertThat(j.getMetadata().getOwnerReferences()).isNotEmpty());
   }
@@ -248,7 +253,7 @@ class ManagedExecutionTest {
     // No garbage collector runs here: the Job and credentials outlive their run, as they do on a
     // cluster whose collector is slow.
     client.resource(first).delete();
-    await().atMost(WAIT).until(() -> get("again") == null);
+    await().atMost(WAIT).until(() -> runs.get("again") == null);
 
     QualificationRun second = create("again", r -> r.getSpec().getJob().setWorkerAccess(OWN_RUN));
     Job replaced =
@@ -275,7 +280,7 @@ class ManagedExecutionTest {
             new ServiceAccountBuilder().withNewMetadata().withName(account).endMetadata().build())
         .create();
     create("borrowed", r -> r.getSpec().getJob().setWorkerAccess(OWN_RUN));
-    QualificationRun failed = awaitPhase("borrowed", Phase.Failed);
+    QualificationRun failed = runs.awaitPhase("borrowed", Phase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
     assertThat(failed.getStatus().getMessage())
         .contains("spec.job.workerAccess")
@@ -294,7 +299,7 @@ class ManagedExecutionTest {
           r.getSpec().getJob().setWorkerAccess(OWN_RUN);
           r.getSpec().getJob().getTemplate().getSpec().setServiceAccountName("admin");
         });
-    QualificationRun failed = awaitPhase("named", Phase.Failed);
+    QualificationRun failed = runs.awaitPhase("named", Phase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
     assertThat(failed.getStatus().getMessage()).contains("job.template.spec.serviceAccountName");
     assertThat(client.batch().v1().jobs().inNamespace(ns).withName("named-1").get()).isNull();
@@ -331,7 +336,7 @@ class ManagedExecutionTest {
           r.getSpec().getJob().setTemplate(null);
           r.getSpec().getJob().setTemplateRef(new TemplateRef("nowhere"));
         });
-    QualificationRun failed = awaitPhase("no-template", Phase.Failed);
+    QualificationRun failed = runs.awaitPhase("no-template", Phase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.INVALID_SPEC);
     assertThat(failed.getStatus().getMessage()).startsWith("spec.job.templateRef.name: ");
     assertThat(client.batch().v1().jobs().inNamespace(ns).withName("no-template-1").get()).isNull();
@@ -375,15 +380,5 @@ class ManagedExecutionTest {
         .atMost(WAIT)
         .until(
             () -> client.batch().v1().jobs().inNamespace(ns).withName(name).get(), j -> j != null);
-  }
-
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
-  }
-
-  private QualificationRun awaitPhase(String name, Phase phase) {
-    return await()
-        .atMost(WAIT)
-        .until(() -> get(name), r -> r.getStatus() != null && r.getStatus().getPhase() == phase);
   }
 }

@@ -26,6 +26,7 @@ import io.runwarden.testing.FakeService;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.time.Duration;
@@ -49,10 +50,12 @@ class ExternalServiceTest {
   private final KubernetesClient client = TestCluster.get().client();
   private final FakeService service = new FakeService();
   private String ns;
+  private Runs runs;
 
   @BeforeEach
   void namespace() {
     ns = TestCluster.get().newNamespace("external");
+    runs = new Runs(client, ns);
   }
 
   @AfterEach
@@ -64,7 +67,7 @@ class ExternalServiceTest {
   void workThatCompletedExternallyIsNotDoneAgain() {
     service.state("job-1", "completed");
     startAndAbandon("done", service.url(), e -> {});
-    QualificationRun run = awaitPhase("done", Phase.Succeeded);
+    QualificationRun run = runs.awaitPhase("done", Phase.Succeeded);
     assertThat(run.getStatus().getReason()).isEqualTo(Reasons.COMPLETED_EXTERNALLY);
     assertThat(run.getStatus().getAttempt()).as("no second attempt").isEqualTo(1);
     assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Completed");
@@ -81,11 +84,11 @@ class ExternalServiceTest {
     await()
         .atMost(WAIT)
         .until(
-            () -> get("slowbatch").getStatus().getConditions(),
+            () -> runs.get("slowbatch").getStatus().getConditions(),
             c -> Conditions.isTrue(c, ConditionTypes.EXTERNAL_RUNNING));
-    assertThat(get("slowbatch").getStatus().getAttempt()).isEqualTo(1);
+    assertThat(runs.get("slowbatch").getStatus().getAttempt()).isEqualTo(1);
     service.state("job-1", "completed");
-    QualificationRun run = awaitPhase("slowbatch", Phase.Succeeded);
+    QualificationRun run = runs.awaitPhase("slowbatch", Phase.Succeeded);
     assertThat(run.getStatus().getAttempt()).isEqualTo(1);
     assertThat(run.getStatus().getReason()).isEqualTo(Reasons.COMPLETED_EXTERNALLY);
   }
@@ -94,7 +97,7 @@ class ExternalServiceTest {
   void failedExternallyIsRetriedAsUsual() {
     service.state("job-1", "failed");
     startAndAbandon("failedbatch", service.url(), e -> {});
-    await().atMost(WAIT).until(() -> get("failedbatch").getStatus().getAttempt() == 2);
+    await().atMost(WAIT).until(() -> runs.get("failedbatch").getStatus().getAttempt() == 2);
   }
 
   @Test
@@ -104,16 +107,16 @@ class ExternalServiceTest {
     startAndAbandon("u-wait", closed, e -> e.setOnUnreachable(OnUnreachable.Wait));
     startAndAbandon("u-fail", closed, e -> e.setOnUnreachable(OnUnreachable.Fail));
 
-    await().atMost(WAIT).until(() -> get("u-retry").getStatus().getAttempt() == 2);
-    QualificationRun failed = awaitPhase("u-fail", Phase.Failed);
+    await().atMost(WAIT).until(() -> runs.get("u-retry").getStatus().getAttempt() == 2);
+    QualificationRun failed = runs.awaitPhase("u-fail", Phase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.EXTERNAL_UNREACHABLE);
     assertThat(failed.getStatus().getExternalCheck().getMessage()).contains("unreachable");
     await()
         .atMost(WAIT)
         .until(
-            () -> get("u-wait").getStatus().getConditions(),
+            () -> runs.get("u-wait").getStatus().getConditions(),
             c -> Conditions.isTrue(c, ConditionTypes.EXTERNAL_RUNNING));
-    assertThat(get("u-wait").getStatus().getAttempt()).isEqualTo(1);
+    assertThat(runs.get("u-wait").getStatus().getAttempt()).isEqualTo(1);
   }
 
   @Test
@@ -125,10 +128,12 @@ class ExternalServiceTest {
     Instant asked = Instant.now();
     // While the probe waits on the silent service, another run is accepted as usual.
     create("bystander", r -> {});
-    awaitPhase("bystander", Phase.Pending);
+    runs.awaitPhase("bystander", Phase.Pending);
 
     QualificationRun retried =
-        await().atMost(WAIT).until(() -> get("slowservice"), r -> r.getStatus().getAttempt() == 2);
+        await()
+            .atMost(WAIT)
+            .until(() -> runs.get("slowservice"), r -> r.getStatus().getAttempt() == 2);
     assertThat(retried.getStatus().getExternalCheck().getResult()).isEqualTo("Unreachable");
     assertThat(retried.getStatus().getExternalCheck().getMessage()).contains("within 1s");
     assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(8));
@@ -156,7 +161,7 @@ class ExternalServiceTest {
           ref.setName("llm-api");
           e.setSecretRef(ref);
         });
-    awaitPhase("authed", Phase.Succeeded);
+    runs.awaitPhase("authed", Phase.Succeeded);
     assertThat(service.requests())
         .anySatisfy(h -> assertThat(h.get("Authorization")).containsExactly("Bearer s3cr3t-t0ken"));
     String everything =
@@ -171,7 +176,9 @@ class ExternalServiceTest {
       everywhere.state("job-1", "completed");
       startAndAbandon("rebound", everywhere.urlVia("127.0.0.2"), e -> {});
       QualificationRun run =
-          await().atMost(WAIT).until(() -> get("rebound"), r -> r.getStatus().getAttempt() == 2);
+          await()
+              .atMost(WAIT)
+              .until(() -> runs.get("rebound"), r -> r.getStatus().getAttempt() == 2);
       assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Unreachable");
       assertThat(run.getStatus().getExternalCheck().getMessage())
           .contains("127.0.0.2 is not a public address");
@@ -183,12 +190,12 @@ class ExternalServiceTest {
   void anEndlessAnswerIsCutOffAndEveryoneCarriesOn() {
     startAndAbandon("endless", service.endlessUrl(), e -> {});
     QualificationRun run =
-        await().atMost(WAIT).until(() -> get("endless"), r -> r.getStatus().getAttempt() == 2);
+        await().atMost(WAIT).until(() -> runs.get("endless"), r -> r.getStatus().getAttempt() == 2);
     assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Unknown");
     assertThat(run.getStatus().getExternalCheck().getMessage())
         .contains("larger than " + ExternalProbe.MAX_ANSWER + " bytes");
     create("after-endless", r -> {});
-    awaitPhase("after-endless", Phase.Pending);
+    runs.awaitPhase("after-endless", Phase.Pending);
   }
 
   @Test
@@ -196,7 +203,7 @@ class ExternalServiceTest {
     service.state("job-1", "AKIAIOSFODNN7EXAMPLE");
     startAndAbandon("leaky", service.url(), e -> {});
     QualificationRun run =
-        await().atMost(WAIT).until(() -> get("leaky"), r -> r.getStatus().getAttempt() == 2);
+        await().atMost(WAIT).until(() -> runs.get("leaky"), r -> r.getStatus().getAttempt() == 2);
     assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Unknown");
     String everything =
         Kubectl.run("get", "qrun", "leaky", "-n", ns, "-o", "yaml").assertOk().stdout()
@@ -226,7 +233,9 @@ class ExternalServiceTest {
           e.setSecretRef(ref);
         });
     QualificationRun run =
-        await().atMost(WAIT).until(() -> get("borrower"), r -> r.getStatus().getAttempt() == 2);
+        await()
+            .atMost(WAIT)
+            .until(() -> runs.get("borrower"), r -> r.getStatus().getAttempt() == 2);
     assertThat(run.getStatus().getExternalCheck().getResult()).isEqualTo("Unreachable");
     assertThat(run.getStatus().getExternalCheck().getMessage())
         .contains("runwarden.io/probe-headers");
@@ -339,12 +348,12 @@ class ExternalServiceTest {
 
       await()
           .atMost(WAIT)
-          .until(() -> runs.stream().allMatch(r -> get(r).getStatus().getAttempt() == 2));
+          .until(() -> runs.stream().allMatch(r -> this.runs.get(r).getStatus().getAttempt() == 2));
       // An undoing write would follow at once; give it time to show, and the watch to deliver.
       await()
           .during(Duration.ofSeconds(3))
           .atMost(Duration.ofSeconds(10))
-          .until(() -> runs.stream().allMatch(r -> get(r).getStatus().getAttempt() == 2));
+          .until(() -> runs.stream().allMatch(r -> this.runs.get(r).getStatus().getAttempt() == 2));
       assertThat(service.requests()).as("the service asked once per run").hasSize(runs.size());
       for (String run : runs) {
         assertThat(attempts.get(run)).as("%s, attempt in each version", run).isSorted();
@@ -377,7 +386,7 @@ class ExternalServiceTest {
           customize.accept(e);
           r.getSpec().setExternalService(e);
         });
-    awaitPhase(name, Phase.Pending);
+    runs.awaitPhase(name, Phase.Pending);
     TestWorker worker = new TestWorker(client, ns, name, "w-1");
     int attempt = worker.claim();
     worker.reportServiceJob(attempt, "job-1");
@@ -398,16 +407,6 @@ class ExternalServiceTest {
     spec.setRetry(retry);
     customize.accept(run);
     client.resource(run).inNamespace(ns).create();
-  }
-
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
-  }
-
-  private QualificationRun awaitPhase(String name, Phase phase) {
-    return await()
-        .atMost(WAIT)
-        .until(() -> get(name), r -> r.getStatus() != null && r.getStatus().getPhase() == phase);
   }
 
   private List<String> reasons() {

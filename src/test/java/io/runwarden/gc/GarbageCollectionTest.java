@@ -19,6 +19,7 @@ import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.api.v1alpha1.Timeouts;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import jakarta.inject.Inject;
@@ -41,10 +42,12 @@ class GarbageCollectionTest {
   private final KubernetesClient client = TestCluster.get().client();
   @Inject RunCollector collector;
   private String ns;
+  private Runs runs;
 
   @BeforeEach
   void namespace() {
     ns = TestCluster.get().newNamespace("gc");
+    runs = new Runs(client, ns);
   }
 
   @Test
@@ -53,10 +56,10 @@ class GarbageCollectionTest {
     failed("f1");
     create("running", r -> {});
     TestWorker w = new TestWorker(client, ns, "running", "w");
-    awaitPhase("running", Phase.Pending);
+    runs.awaitPhase("running", Phase.Pending);
     w.claim();
     create("pending", r -> {});
-    awaitPhase("running", Phase.Running);
+    runs.awaitPhase("running", Phase.Running);
     Instant now = Instant.now();
 
     collector.sweep(now, false, 100);
@@ -93,11 +96,11 @@ class GarbageCollectionTest {
   @Test
   void aRunRecreatedUnderTheSameNameSurvives() {
     succeeded("again", r -> {});
-    QualificationRun old = get("again");
+    QualificationRun old = runs.get("again");
     client.resource(old).delete();
-    await().atMost(WAIT).until(() -> get("again") == null);
+    await().atMost(WAIT).until(() -> runs.get("again") == null);
     succeeded("again", r -> {}); // a new run of the same name, also finished
-    String newUid = get("again").getMetadata().getUid();
+    String newUid = runs.get("again").getMetadata().getUid();
     assertThat(newUid).isNotEqualTo(old.getMetadata().getUid());
 
     // A sweep whose list still showed the old run (selected by name, old UID) must not delete it.
@@ -105,13 +108,13 @@ class GarbageCollectionTest {
         collector.sweepCandidates(
             java.util.List.of(old), Instant.now().plus(Duration.ofDays(8)), false, 100);
     assertThat(summary.deleted()).isZero();
-    assertThat(get("again").getMetadata().getUid()).isEqualTo(newUid);
+    assertThat(runs.get("again").getMetadata().getUid()).isEqualTo(newUid);
   }
 
   @Test
   void attemptJobsWhoseRunIsGoneAreRemoved() {
     succeeded("owner", r -> {});
-    QualificationRun owner = get("owner");
+    QualificationRun owner = runs.get("owner");
     Job orphan = job("orphan-1", "deleted-run", "00000000-0000-0000-0000-000000000000");
     Job owned = job("owner-1", "owner", owner.getMetadata().getUid());
     collector.sweep(Instant.now(), false, 100);
@@ -147,7 +150,7 @@ class GarbageCollectionTest {
         .until(
             () -> {
               collector.sweep(asOf, false, 100);
-              return get(name) == null;
+              return runs.get(name) == null;
             });
   }
 
@@ -182,10 +185,10 @@ class GarbageCollectionTest {
 
   private void succeeded(String name, Consumer<QualificationRun> customize) {
     create(name, customize);
-    awaitPhase(name, Phase.Pending);
+    runs.awaitPhase(name, Phase.Pending);
     TestWorker w = new TestWorker(client, ns, name, "w");
     w.succeed(w.claim(), 1);
-    awaitPhase(name, Phase.Succeeded);
+    runs.awaitPhase(name, Phase.Succeeded);
   }
 
   private void failed(String name) {
@@ -196,7 +199,7 @@ class GarbageCollectionTest {
           r.getSpec().setRetry(new RetryPolicy());
           r.getSpec().getRetry().setMaxRetries(0);
         });
-    awaitPhase(name, Phase.Failed);
+    runs.awaitPhase(name, Phase.Failed);
   }
 
   private void create(String name, Consumer<QualificationRun> customize) {
@@ -214,17 +217,5 @@ class GarbageCollectionTest {
     return client.resources(QualificationRun.class).inNamespace(ns).list().getItems().stream()
         .map(r -> r.getMetadata().getName())
         .toList();
-  }
-
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
-  }
-
-  private void awaitPhase(String name, Phase phase) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> get(name),
-            r -> r != null && r.getStatus() != null && r.getStatus().getPhase() == phase);
   }
 }

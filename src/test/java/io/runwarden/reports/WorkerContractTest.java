@@ -23,6 +23,7 @@ import io.runwarden.testing.FakeKubelet;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Readme;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.ShellWorker;
 import io.runwarden.testing.TestCluster;
 import java.io.ByteArrayInputStream;
@@ -51,6 +52,7 @@ class WorkerContractTest {
 
   private final KubernetesClient client = TestCluster.get().client();
   private String ns;
+  private Runs runs;
 
   /** README: claim, progress, heartbeat, success (the worker's usage block), line by line. */
   private static final List<String> USAGE = Readme.commands(FUNCTIONS.get(1));
@@ -61,6 +63,7 @@ class WorkerContractTest {
   @BeforeEach
   void namespace() {
     ns = TestCluster.get().newNamespace("contract");
+    runs = new Runs(client, ns);
   }
 
   @Test
@@ -78,21 +81,21 @@ class WorkerContractTest {
   void aRetryableFailureDoesNotFailTheNextAttemptAtItsClaim() {
     create("burn", r -> r.getSpec().setRetry(retry(2)));
     ShellWorker first = worker("burn", "w-1");
-    awaitPhase("burn", Phase.Pending);
+    runs.awaitPhase("burn", Phase.Pending);
     assertThat(first.claim().exitCode()).isZero();
     assertThat(first.run(FAILURES.get(0)).exitCode()).isZero();
-    await().atMost(WAIT).until(() -> attempt("burn") == 2 && phase("burn") == Phase.Pending);
+    await().atMost(WAIT).until(() -> attempt("burn") == 2 && runs.phase("burn") == Phase.Pending);
 
     ShellWorker second = worker("burn", "w-2");
     assertThat(second.claim().exitCode()).isZero();
     assertThat(second.attempt()).isEqualTo(2);
-    awaitPhase("burn", Phase.Running);
+    runs.awaitPhase("burn", Phase.Running);
     // Under the old contract the claim's merge patch kept attempt 1's outcome: attempt 2 failed the
     // moment it was claimed and the run went on to attempt 3.
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(10))
-        .until(() -> attempt("burn") == 2 && phase("burn") == Phase.Running);
+        .until(() -> attempt("burn") == 2 && runs.phase("burn") == Phase.Running);
     assertThat(report("burn").getStatus().getOutcome()).isNull();
     assertThat(report("burn").getStatus().getError()).isNull();
   }
@@ -101,11 +104,13 @@ class WorkerContractTest {
   void aZombieOfAnEarlierAttemptCannotChangeTheNextOne() {
     create("zombie", r -> r.getSpec().setRetry(retry(2)));
     ShellWorker zombie = worker("zombie", "w-1");
-    awaitPhase("zombie", Phase.Pending);
+    runs.awaitPhase("zombie", Phase.Pending);
     assertThat(zombie.claim().exitCode()).isZero();
     // Attempt 1 fails retryably; its worker lives on as a zombie while attempt 2 opens.
     assertThat(zombie.run(FAILURES.get(0)).exitCode()).isZero();
-    await().atMost(WAIT).until(() -> attempt("zombie") == 2 && phase("zombie") == Phase.Pending);
+    await()
+        .atMost(WAIT)
+        .until(() -> attempt("zombie") == 2 && runs.phase("zombie") == Phase.Pending);
 
     ShellWorker.Result early = zombie.as(1).run(FAILURES.get(1));
     assertThat(early.exitCode()).as("refused by the API server").isNotZero();
@@ -119,8 +124,8 @@ class WorkerContractTest {
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(10))
-        .until(() -> attempt("zombie") == 2 && phase("zombie") == Phase.Running);
-    assertThat(get("zombie").getStatus().getLastErrorMessage())
+        .until(() -> attempt("zombie") == 2 && runs.phase("zombie") == Phase.Running);
+    assertThat(runs.get("zombie").getStatus().getLastErrorMessage())
         .as("attempt 1's own failure, not the zombie's")
         .contains("endpoint 503")
         .doesNotContain("rejected");
@@ -133,8 +138,8 @@ class WorkerContractTest {
   void aWorkerBoundToTheReadmesRoleMayReportForItsRunAndNothingElse() throws Exception {
     create("llm-batch-42", r -> {});
     create("other", r -> {});
-    awaitPhase("llm-batch-42", Phase.Pending);
-    awaitPhase("other", Phase.Pending);
+    runs.awaitPhase("llm-batch-42", Phase.Pending);
+    runs.awaitPhase("other", Phase.Pending);
     String roleYaml =
         Readme.blocks("Worker protocol").stream()
             .filter(b -> b.startsWith("apiVersion: rbac.authorization.k8s.io/v1"))
@@ -150,7 +155,7 @@ class WorkerContractTest {
     ShellWorker mine = new ShellWorker(kubeconfig, ns, "llm-batch-42", "w-a");
     assertThat(mine.claim().exitCode()).isZero();
     assertThat(mine.run(USAGE.get(2)).exitCode()).isZero();
-    await().atMost(WAIT).until(() -> phase("llm-batch-42") == Phase.Running);
+    await().atMost(WAIT).until(() -> runs.phase("llm-batch-42") == Phase.Running);
 
     ShellWorker theirs = new ShellWorker(kubeconfig, ns, "other", "w-a");
     ShellWorker.Result claim = theirs.claim();
@@ -165,7 +170,7 @@ class WorkerContractTest {
     ShellWorker.Result list = mine.run("kubectl get qreport -n \"$NS\"");
     assertThat(list.exitCode()).isNotZero();
     assertThat(list.stderr()).contains("Forbidden");
-    assertThat(phase("llm-batch-42")).isEqualTo(Phase.Running);
+    assertThat(runs.phase("llm-batch-42")).isEqualTo(Phase.Running);
   }
 
   @Test
@@ -201,8 +206,8 @@ class WorkerContractTest {
           job.setTemplate(template());
           r.getSpec().setJob(job);
         });
-    await().atMost(WAIT).until(() -> phase("foreign") == Phase.Failed);
-    assertThat(get("foreign").getStatus().getAttempts().get(0).getReason())
+    await().atMost(WAIT).until(() -> runs.phase("foreign") == Phase.Failed);
+    assertThat(runs.get("foreign").getStatus().getAttempts().get(0).getReason())
         .isEqualTo("StartTimeout");
     assertThat(client.resource(foreign).get()).as("someone else's Job is left alone").isNotNull();
   }
@@ -243,27 +248,14 @@ class WorkerContractTest {
     return new ShellWorker(TestCluster.get().kubeconfig(), ns, run, name);
   }
 
-  private QualificationRun get(String name) {
-    return client.resources(QualificationRun.class).inNamespace(ns).withName(name).get();
-  }
-
   private QualificationRunReport report(String name) {
     return client.resources(QualificationRunReport.class).inNamespace(ns).withName(name).get();
   }
 
-  private Phase phase(String name) {
-    QualificationRun r = get(name);
-    return r == null || r.getStatus() == null ? null : r.getStatus().getPhase();
-  }
-
   private int attempt(String name) {
-    QualificationRun r = get(name);
+    QualificationRun r = runs.get(name);
     return r == null || r.getStatus() == null || r.getStatus().getAttempt() == null
         ? 0
         : r.getStatus().getAttempt();
-  }
-
-  private void awaitPhase(String name, Phase phase) {
-    await().atMost(WAIT).until(() -> phase(name) == phase);
   }
 }
