@@ -7,9 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The grace a slow API server buys workers: from the operator's own slowest recent write. */
+@Tag("pure")
 class ApiLatencyTest {
 
   /** A clock the test moves. */

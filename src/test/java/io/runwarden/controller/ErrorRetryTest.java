@@ -7,9 +7,11 @@ import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A failed reconcile is tried again soon, and never later than the run's next deadline. */
+@Tag("pure")
 class ErrorRetryTest {
 
   private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");

@@ -6,11 +6,13 @@ import io.runwarden.controller.EventSeries.Key;
 import io.runwarden.controller.EventSeries.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The event correlator: one object per run and reason, one send at a time, a share per namespace.
  */
+@Tag("pure")
 class EventSeriesTest {
 
   private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");

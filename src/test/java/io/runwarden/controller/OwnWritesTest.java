@@ -11,12 +11,14 @@ import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A reconcile decides from the operator's own last write while the informer is behind it, and from
  * the informer's object as soon as that is as new.
  */
+@Tag("pure")
 class OwnWritesTest {
 
   private final OwnWrites writes = new OwnWrites(new KubernetesSerialization());

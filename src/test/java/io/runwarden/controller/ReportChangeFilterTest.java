@@ -10,8 +10,10 @@ import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.WorkerReport;
 import io.runwarden.testing.RunFixtures;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("pure")
 class ReportChangeFilterTest {
 
   private final ReportChangeFilter reports = new ReportChangeFilter();

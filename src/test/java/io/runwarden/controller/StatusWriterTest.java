@@ -7,8 +7,10 @@ import io.runwarden.api.v1alpha1.AttemptRecord;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("pure")
 class StatusWriterTest {
 
   private final KubernetesSerialization serialization = new KubernetesSerialization();

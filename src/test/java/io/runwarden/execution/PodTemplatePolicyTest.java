@@ -10,11 +10,13 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** What a run's pod template may ask for, one field at a time. */
+@Tag("pure")
 class PodTemplatePolicyTest {
 
   private static final PodTemplatePolicy POLICY =

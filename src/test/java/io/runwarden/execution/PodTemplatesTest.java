@@ -8,9 +8,11 @@ import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.lifecycle.AttemptObservation.State;
 import io.runwarden.testing.RunFixtures;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Inline templates, allowed or not (PodTemplate lookups are in ManagedExecutionTest). */
+@Tag("pure")
 class PodTemplatesTest {
 
   private static QualificationRun inline() {

@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Secret headers: sent only when the Secret opts in, checked before use, never repeated. */
+@Tag("pure")
 class ProbeHeadersTest {
 
   private static final String KEY =

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Where a probe may go: deny by default, normalized host matching, only public addresses. */
+@Tag("pure")
 class ProbeTargetsTest {
 
   private static final ProbeTargets NONE = new ProbeTargets(List.of(), List.of(), List.of());
