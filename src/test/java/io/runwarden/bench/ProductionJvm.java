@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * The JVM flags the operator runs with in its pod, read from the files that set them so the
- * benchmark cannot drift from what ships: the image's environment (src/main/docker/Dockerfile.jvm)
- * as the base image's run script turns it into flags, and the chart's memory limit.
+ * benchmark cannot drift from what ships: the image's environment (Dockerfile.jvm) as the base
+ * image's run script turns it into flags, and the chart's memory limit.
  *
  * <p>The run script (run-java.sh, through java-default-options, in the ubi9 OpenJDK images) puts
  * its defaults first and {@code JAVA_OPTS_APPEND} last, so a later flag wins: {@code
@@ -43,7 +43,7 @@ final class ProductionJvm {
 
   static List<String> flags(Path projectDir) {
     try {
-      String dockerfile = Files.readString(projectDir.resolve("src/main/docker/Dockerfile.jvm"));
+      String dockerfile = Files.readString(projectDir.resolve("Dockerfile.jvm"));
       Map<String, String> env = new HashMap<>();
       Matcher m = ENV.matcher(dockerfile);
       while (m.find()) {
