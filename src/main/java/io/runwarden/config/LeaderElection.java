@@ -9,8 +9,8 @@ import org.jboss.logging.Logger;
 /**
  * Leader election (a Lease; only the leader reconciles) when runwarden.leader-election.enabled is
  * true, as the Helm chart sets it. The Operator SDK extension picks this bean up in the prod
- * profile. A standby is alive and ready, and reconciles nothing until it leads (README, "Health and
- * metrics"; LeaderFailoverIT checks it).
+ * profile. A standby is alive and ready, and reconciles nothing until it leads (docs/operations.md,
+ * "Health and metrics"; LeaderFailoverIT checks it).
  *
  * <p>A leader that loses its lease while running exits, so two operators never reconcile the same
  * runs. The Operator SDK does that with System.exit, which blocks forever when the loss is our own

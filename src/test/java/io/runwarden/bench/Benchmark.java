@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark of issue #8 (README, "Performance"): Runwarden and the Kubernetes Job controller
+ * The benchmark of issue #8 (docs/performance.md): Runwarden and the Kubernetes Job controller
  * enforcing deadlines for N objects on the same real API server, side by side.
  *
  * <pre>./mvnw -B -Pbench verify -Dbench.runs=1000</pre>
