@@ -1,0 +1,523 @@
+package io.runwarden.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.runwarden.api.v1alpha1.Annotations;
+import io.runwarden.api.v1alpha1.Backoff;
+import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.RetryPolicy;
+import io.runwarden.lifecycle.Reasons;
+import io.runwarden.testing.ChartRbac;
+import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.Readme;
+import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
+import io.runwarden.testing.TestCluster;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The worker-library conformance suite (sdk/conformance/README.md): every scenario, for every
+ * library's conformance worker, against the real API server and the operator. Each worker runs as
+ * its own process with a token bound to the README's one-run Role, and nothing else.
+ */
+@QuarkusTest
+@WithTestResource(value = KubeApiServerResource.class, scope = TestResourceScope.GLOBAL)
+class WorkerConformanceTest {
+
+  /** A library's conformance worker: the command that starts it. */
+  record Library(String name, List<String> command) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static final String CONFORMANCE_MAIN = "io.runwarden.worker.conformance.ConformanceWorker";
+
+  static Stream<Library> libraries() {
+    return Stream.of(javaLibrary());
+  }
+
+  /**
+   * The Java library's conformance worker on the library's own classpath (sdk/java's classes, its
+   * test classes and its runtime dependencies, as its build wrote them): no Quarkus, no operator.
+   */
+  static Library javaLibrary() {
+    Path sdk = TestCluster.projectDir().resolve("sdk/java/target");
+    String deps;
+    try {
+      deps = java.nio.file.Files.readString(sdk.resolve("classpath.txt")).strip();
+    } catch (IOException e) {
+      throw new IllegalStateException("sdk/java is built by the root build first", e);
+    }
+    String classpath =
+        String.join(
+            java.io.File.pathSeparator,
+            sdk.resolve("classes").toString(),
+            sdk.resolve("test-classes").toString(),
+            deps);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new Library("java", List.of(java, "-cp", classpath, CONFORMANCE_MAIN));
+  }
+
+  /** heartbeat 3 s: the libraries heartbeat every second. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(3);
+
+  static final Duration HEARTBEAT_INTERVAL = HEARTBEAT.dividedBy(3);
+
+  /**
+   * Slack on "within one heartbeat interval": the worker's next write or run check comes within the
+   * interval; the rest is a JVM on a busy 2-core machine printing a line. A library that does not
+   * notice at all never prints, and one that waits for its own writes to be judged stuck takes the
+   * whole heartbeat limit and more.
+   */
+  static final Duration SLACK = Duration.ofSeconds(3);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+
+  private final KubernetesClient client = TestCluster.get().client();
+  private final List<Worker> started = new CopyOnWriteArrayList<>();
+  private String ns;
+  private Runs runs;
+
+  @BeforeEach
+  void namespace() {
+    ns = TestCluster.get().newNamespace("conformance");
+    runs = new Runs(client, ns);
+  }
+
+  @AfterEach
+  void stopWorkers() {
+    started.forEach(w -> w.process.destroyForcibly());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("libraries")
+  void claimRace(Library lib) {
+    create("race");
+    Worker a = start(lib, "race", "w-a", Map.of("CONFORMANCE_HOLD_MS", "4000"));
+    Worker b = start(lib, "race", "w-b", Map.of("CONFORMANCE_HOLD_MS", "4000"));
+
+    await().atMost(Runs.WAIT).until(() -> a.exited() || a.has("claimed") || a.has("lost"));
+    await().atMost(Runs.WAIT).until(() -> b.has("claimed") || b.has("lost"));
+    await().atMost(Runs.WAIT).until(() -> a.has("claimed") || a.has("lost"));
+
+    assertThat(List.of(a.has("claimed"), b.has("claimed")))
+        .as("exactly one claim wins")
+        .containsExactlyInAnyOrder(true, false);
+    Worker winner = a.has("claimed") ? a : b;
+    Worker loser = winner == a ? b : a;
+    assertThat(loser.exitCode()).isEqualTo(3);
+    QualificationRun run = runs.awaitPhase("race", Phase.Succeeded);
+    assertThat(run.getStatus().getAttempts())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getWorker()).isEqualTo(winner.name));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("libraries")
+  void heartbeatsKeepARunAlive(Library lib) {
+    create("alive");
+    long hold = HEARTBEAT.multipliedBy(3).toMillis();
+    Worker w = start(lib, "alive", "w-1", Map.of("CONFORMANCE_HOLD_MS", Long.toString(hold)));
+    await().atMost(Runs.WAIT).until(() -> w.has("claimed"));
+    runs.awaitPhase("alive", Phase.Running);
+
+    // Three heartbeat limits without progress: alive all along, because the library heartbeats.
+    await()
+        .during(HEARTBEAT.multipliedBy(3).minusMillis(500))
+        .atMost(HEARTBEAT.multipliedBy(4))
+        .until(() -> runs.phase("alive") == Phase.Running);
+
+    QualificationRun run = runs.awaitPhase("alive", Phase.Succeeded);
+    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
+    assertThat(w.exitCode()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("libraries")
+  void progressAndCheckpointReachTheStatus(Library lib) {
+    create("progress");
+    Worker w =
+        start(
+            lib, "progress", "w-1", Map.of("CONFORMANCE_ITEMS", "20", "CONFORMANCE_ITEM_MS", "50"));
+
+    QualificationRun run = runs.awaitPhase("progress", Phase.Succeeded);
+
+    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
+    assertThat(run.getStatus().getProgress().getCompleted()).isEqualTo(20L);
+    assertThat(run.getStatus().getCheckpoint()).isEqualTo("item-20");
+    assertThat(w.exitCode()).isZero();
+    assertThat(w.first("claimed").get("completed")).isEqualTo(0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("libraries")
+  void attemptTwoResumesFromTheCheckpoint(Library lib) {
+    create("resume");
+    Map<String, String> env =
+        Map.of("CONFORMANCE_ITEMS", "20", "CONFORMANCE_ITEM_MS", "50", "CONFORMANCE_CRASH_AT", "8");
+    Worker first = start(lib, "resume", "w-1", env);
+    await().atMost(Runs.WAIT).until(first::exited);
+    assertThat(first.exitCode()).isEqualTo(137);
+
+    // Killed: the operator finds its heartbeat lost and opens attempt 2 from the checkpoint.
+    await()
+        .atMost(Runs.WAIT)
+        .until(() -> attempt("resume") == 2 && runs.phase("resume") == Phase.Pending);
+    Worker second =
+        start(lib, "resume", "w-2", Map.of("CONFORMANCE_ITEMS", "20", "CONFORMANCE_ITEM_MS", "50"));
+
+    QualificationRun run = runs.awaitPhase("resume", Phase.Succeeded);
+    Map<String, Object> claimed = second.first("claimed");
+    assertThat(claimed.get("attempt")).isEqualTo(2);
+    assertThat(claimed.get("completed")).isEqualTo(8);
+    assertThat(claimed.get("checkpoint")).isEqualTo("item-8");
+    assertThat(run.getStatus().getAttempts())
+        .extracting(a -> a.getReason())
+        .containsExactly(Reasons.HEARTBEAT_LOST, Reasons.SUCCEEDED);
+    assertThat(run.getStatus().getProgress().getCompleted()).isEqualTo(20L);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("libraries")
+  void anAbandonedWorkerIsCancelled(Library lib) {
+    create("abandon");
+    Worker zombie =
+        start(
+            lib,
+            "abandon",
+            "w-1",
+            Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_UNTIL_CANCELLED", "1"));
+    await().atMost(Runs.WAIT).until(() -> zombie.has("claimed"));
+    runs.awaitPhase("abandon", Phase.Running);
+
+    annotate("abandon", Annotations.RETRY_NOW, "1");
+    await().atMost(Runs.WAIT).until(() -> attempt("abandon") == 2);
+    Instant opened = Instant.now();
+    await().atMost(HEARTBEAT_INTERVAL.plus(SLACK)).until(() -> zombie.has("cancelled"));
+    System.out.printf(
+        "conformance %s: cancelled %d ms after attempt 2 was visible%n",
+        lib, Duration.between(opened, zombie.timeOf("cancelled")).toMillis());
+
+    Worker next = start(lib, "abandon", "w-2", Map.of("CONFORMANCE_ITEMS", "3"));
+    QualificationRun run = runs.awaitPhase("abandon", Phase.Succeeded);
+    await().atMost(Runs.WAIT).until(zombie::exited);
+    assertThat(zombie.first("late-report").get("refused")).isEqualTo(true);
+    assertThat(zombie.exitCode()).isEqualTo(4);
+    assertThat(next.first("claimed").get("attempt")).isEqualTo(2);
+    assertThat(run.getStatus().getProgress().getCompleted()).isEqualTo(3L);
+    assertThat(run.getStatus().getCheckpoint()).isEqualTo("item-3");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("libraries")
+  void aForceFailedRunCancelsItsWorker(Library lib) {
+    create("forced");
+    Worker w = start(lib, "forced", "w-1", Map.of("CONFORMANCE_UNTIL_CANCELLED", "1"));
+    await().atMost(Runs.WAIT).until(() -> w.has("claimed"));
+    runs.awaitPhase("forced", Phase.Running);
+
+    annotate("forced", Annotations.FORCE_FAIL, "stop it");
+    runs.awaitPhase("forced", Phase.Failed);
+    await().atMost(HEARTBEAT_INTERVAL.plus(SLACK)).until(() -> w.has("cancelled"));
+    assertThat(w.first("cancelled").get("reason").toString()).contains("failed");
+    await().atMost(Runs.WAIT).until(w::exited);
+    assertThat(w.exitCode()).isEqualTo(4);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("libraries")
+  void aNonRetryableFailureFailsTheRun(Library lib) {
+    create("fatal");
+    Worker w =
+        start(lib, "fatal", "w-1", Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_FAIL", "fatal"));
+
+    QualificationRun run = runs.awaitPhase("fatal", Phase.Failed);
+
+    assertThat(run.getStatus().getReason()).isEqualTo(Reasons.NON_RETRYABLE);
+    assertThat(run.getStatus().getMessage()).contains("conformance: asked to fail");
+    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
+    await().atMost(Runs.WAIT).until(w::exited);
+    assertThat(w.exitCode()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("libraries")
+  void aRetryableFailureIsRetried(Library lib) {
+    create("retry");
+    Worker w =
+        start(
+            lib, "retry", "w-1", Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_FAIL", "retryable"));
+
+    await().atMost(Runs.WAIT).until(() -> attempt("retry") == 2);
+    QualificationRun run = runs.get("retry");
+    assertThat(run.getStatus().getAttempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.WORKER_FAILED));
+    await().atMost(Runs.WAIT).until(w::exited);
+    assertThat(w.exitCode()).isZero();
+  }
+
+  /**
+   * The README's Java worker, as written (the README shows sdk/java's readme/Worker.java): 20 items
+   * with checkpoints, killed with SIGKILL after item 8; attempt 2 resumes from the last checkpoint
+   * that reached the API server and the run succeeds.
+   */
+  @org.junit.jupiter.api.Test
+  void theReadmeWorkerResumesAfterAKill() throws Exception {
+    create("readme");
+    Library readme =
+        new Library(
+            "readme",
+            javaLibrary().command().stream()
+                .map(a -> a.equals(CONFORMANCE_MAIN) ? "io.runwarden.worker.readme.Worker" : a)
+                .toList());
+    Worker first = start(readme, "readme", "w-1", Map.of());
+    await().atMost(Runs.WAIT).until(() -> first.raw.contains("item 8 done"));
+    first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no last flush
+    first.process.waitFor();
+
+    await().atMost(Runs.WAIT).until(() -> attempt("readme") == 2);
+    QualificationRun retrying = runs.get("readme");
+    long resumeAt = retrying.getStatus().getProgress().getCompleted();
+    Worker second = start(readme, "readme", "w-2", Map.of());
+
+    QualificationRun run = runs.awaitPhase("readme", Phase.Succeeded);
+    System.out.printf(
+        "README worker: killed after item 8, attempt 2 resumed at item %d (checkpoint %s)%n",
+        resumeAt, retrying.getStatus().getCheckpoint());
+    assertThat(resumeAt).isBetween(1L, 8L);
+    assertThat(second.raw.get(0)).isEqualTo("item " + (resumeAt + 1) + " done");
+    assertThat(run.getStatus().getAttempt()).isEqualTo(2);
+    assertThat(run.getStatus().getProgress().getCompleted()).isEqualTo(20L);
+    assertThat(run.getStatus().getCheckpoint()).isEqualTo("item-20");
+  }
+
+  /**
+   * The load one library worker puts on the API server: with the operator's default heartbeat limit
+   * (5 min: a heartbeat every 30 s) and progress reported after every one of 2,000 items over about
+   * 20 s, the report is written at most once per progress interval (5 s), not per item.
+   */
+  @org.junit.jupiter.api.Test
+  void aWorkerReportingEveryItemWritesAtMostOncePerProgressInterval() throws Exception {
+    QualificationRun run = RunFixtures.run("load", ns);
+    run.getSpec().getTimeouts().setRun("5m");
+    client.resources(QualificationRun.class).inNamespace(ns).resource(run).create();
+    createRole("load");
+    List<String> heartbeats = new CopyOnWriteArrayList<>();
+    try (var watch =
+        client
+            .resources(io.runwarden.api.v1alpha1.QualificationRunReport.class)
+            .inNamespace(ns)
+            .withName("load")
+            .watch(
+                new io.fabric8.kubernetes.client.Watcher<>() {
+                  @Override
+                  public void eventReceived(
+                      Action action, io.runwarden.api.v1alpha1.QualificationRunReport r) {
+                    String at = r.getStatus() == null ? null : r.getStatus().getHeartbeatAt();
+                    if (at != null && !heartbeats.contains(at)) heartbeats.add(at);
+                  }
+
+                  @Override
+                  public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+                })) {
+      Instant begin = Instant.now();
+      Worker w =
+          start(
+              javaLibrary(),
+              "load",
+              "w-1",
+              Map.of("CONFORMANCE_ITEMS", "2000", "CONFORMANCE_ITEM_MS", "10"));
+      runs.awaitPhase("load", Phase.Succeeded, Duration.ofMinutes(2));
+      double minutes = Duration.between(begin, Instant.now()).toMillis() / 60_000.0;
+      assertThat(w.exitCode()).isZero();
+      // The claim, one write per 5 s of progress, the outcome.
+      long allowed = 2 + (long) Math.ceil(minutes * 60 / 5.0) + 1;
+      System.out.printf(
+          "conformance java: 2,000 progress calls over %.1f s, %d report writes (%.1f per minute)%n",
+          minutes * 60, heartbeats.size(), heartbeats.size() / minutes);
+      assertThat(heartbeats.size()).isBetween(3, (int) allowed);
+    }
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  /** A run with short limits: start 30 s, heartbeat 3 s, two retries after 1 s. */
+  private void create(String name) {
+    QualificationRun run = RunFixtures.run(name, ns);
+    run.getSpec().getTimeouts().setRun("3m");
+    run.getSpec().getTimeouts().setStart("30s");
+    run.getSpec().getTimeouts().setHeartbeat("3s");
+    RetryPolicy retry = new RetryPolicy();
+    retry.setMaxRetries(2);
+    Backoff backoff = new Backoff();
+    backoff.setInitial("1s");
+    retry.setBackoff(backoff);
+    run.getSpec().setRetry(retry);
+    client.resources(QualificationRun.class).inNamespace(ns).resource(run).create();
+    createRole(name);
+  }
+
+  /** The README's one-run Role, for this run: what each worker's token may do, and no more. */
+  private void createRole(String name) {
+    String yaml =
+        Readme.blocks("Worker protocol").stream()
+            .filter(b -> b.startsWith("apiVersion: rbac.authorization.k8s.io/v1"))
+            .findFirst()
+            .orElseThrow()
+            .replace("llm-batch-42", name);
+    client
+        .rbac()
+        .roles()
+        .inNamespace(ns)
+        .resource(client.getKubernetesSerialization().unmarshal(yaml, Role.class))
+        .create();
+  }
+
+  private int attempt(String run) {
+    QualificationRun r = runs.get(run);
+    return r == null || r.getStatus() == null || r.getStatus().getAttempt() == null
+        ? 0
+        : r.getStatus().getAttempt();
+  }
+
+  private void annotate(String run, String key, String value) {
+    client
+        .resources(QualificationRun.class)
+        .inNamespace(ns)
+        .withName(run)
+        .edit(
+            r -> {
+              Map<String, String> a =
+                  r.getMetadata().getAnnotations() == null
+                      ? new HashMap<>()
+                      : new HashMap<>(r.getMetadata().getAnnotations());
+              a.put(key, value);
+              r.getMetadata().setAnnotations(a);
+              return r;
+            });
+  }
+
+  private Worker start(Library lib, String run, String name, Map<String, String> env) {
+    String account = "w" + ACCOUNTS.incrementAndGet();
+    Path kubeconfig = ChartRbac.kubeconfigForAccountBoundTo(account, ns, "Role", run + "-worker");
+    ProcessBuilder pb = new ProcessBuilder(lib.command());
+    Map<String, String> e = pb.environment();
+    e.put("KUBECONFIG", kubeconfig.toString());
+    e.put("RUNWARDEN_RUN", run);
+    e.put("RUNWARDEN_NAMESPACE", ns);
+    e.put("RUNWARDEN_WORKER", name);
+    e.putAll(env);
+    Path log =
+        TestCluster.projectDir()
+            .resolve("target/conformance/" + ns + "-" + run + "-" + name + ".log");
+    try {
+      java.nio.file.Files.createDirectories(log.getParent());
+      pb.redirectError(log.toFile());
+      Worker w = new Worker(name, pb.start());
+      started.add(w);
+      return w;
+    } catch (IOException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  /** A conformance worker process and the JSON lines it printed, with when each arrived. */
+  static final class Worker {
+    final String name;
+    final Process process;
+    final List<Map<String, Object>> lines = new CopyOnWriteArrayList<>();
+    final List<Instant> times = new CopyOnWriteArrayList<>();
+    final List<String> raw = new CopyOnWriteArrayList<>();
+
+    Worker(String name, Process process) {
+      this.name = name;
+      this.process = process;
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = r.readLine()) != null) {
+                    System.out.println("[" + name + "] " + line);
+                    raw.add(line);
+                    if (!line.startsWith("{")) continue;
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> parsed = JSON.readValue(line, Map.class);
+                    times.add(Instant.now());
+                    lines.add(parsed);
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              },
+              "conformance-" + name);
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    boolean has(String event) {
+      return lines.stream().anyMatch(l -> event.equals(l.get("event")));
+    }
+
+    Map<String, Object> first(String event) {
+      return lines.stream()
+          .filter(l -> event.equals(l.get("event")))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError(name + " printed no " + event + ": " + lines));
+    }
+
+    Instant timeOf(String event) {
+      for (int i = 0; i < Math.min(lines.size(), times.size()); i++) {
+        if (event.equals(lines.get(i).get("event"))) return times.get(i);
+      }
+      throw new AssertionError(name + " printed no " + event);
+    }
+
+    boolean exited() {
+      return !process.isAlive();
+    }
+
+    int exitCode() {
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          throw new AssertionError(name + " still running; printed " + lines);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      return process.exitValue();
+    }
+  }
+}
