@@ -1,0 +1,165 @@
+"""A small Kubernetes API client: what a worker needs and nothing more (standard library only).
+
+Credentials: in a pod, its service account (token, CA, namespace); elsewhere the current context
+of the kubeconfig as `kubectl config view --raw --minify -o json` resolves it (KUBECONFIG or
+~/.kube/config), with a bearer token or a client certificate.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import ssl
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple
+
+SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+class ApiError(Exception):
+    """An API request that did not succeed. `code` 0 means no answer (connection, timeout)."""
+
+    def __init__(self, code: int, message: str):
+        super().__init__(f"{code} {message}" if code else message)
+        self.code = code
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying again, like client-go: no answer, a timeout, 429, 5xx (but 501)."""
+        return self.code in (0, 408, 429) or (self.code >= 500 and self.code != 501)
+
+
+@dataclass
+class Credentials:
+    server: str
+    namespace: Optional[str]
+    token: Optional[str] = None
+    ca_file: Optional[str] = None
+    cert_file: Optional[str] = None
+    key_file: Optional[str] = None
+    insecure: bool = False
+
+
+def _data_file(b64: str, suffix: str) -> str:
+    f = tempfile.NamedTemporaryFile(prefix="runwarden-", suffix=suffix, delete=False)
+    f.write(base64.b64decode(b64))
+    f.close()
+    return f.name
+
+
+def in_cluster() -> Optional[Credentials]:
+    host, port = os.environ.get("KUBERNETES_SERVICE_HOST"), os.environ.get("KUBERNETES_SERVICE_PORT")
+    token_file = os.path.join(SERVICE_ACCOUNT, "token")
+    if not host or not port or not os.path.exists(token_file):
+        return None
+    with open(token_file) as f:
+        token = f.read().strip()
+    namespace = None
+    ns_file = os.path.join(SERVICE_ACCOUNT, "namespace")
+    if os.path.exists(ns_file):
+        with open(ns_file) as f:
+            namespace = f.read().strip()
+    if ":" in host:
+        host = f"[{host}]"
+    return Credentials(f"https://{host}:{port}", namespace, token, os.path.join(SERVICE_ACCOUNT, "ca.crt"))
+
+
+def from_kubeconfig() -> Credentials:
+    """The kubeconfig's current context, resolved by kubectl (which reads it as kubectl users expect)."""
+    out = subprocess.run(
+        ["kubectl", "config", "view", "--raw", "--minify", "-o", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return credentials_from_kubeconfig(json.loads(out))
+
+
+def credentials_from_kubeconfig(config: Dict[str, Any]) -> Credentials:
+    """Credentials from a minified kubeconfig as JSON (one context, one cluster, one user)."""
+    contexts = config.get("contexts") or []
+    context = (contexts[0].get("context") or {}) if contexts else {}
+    cluster = (config.get("clusters") or [{}])[0].get("cluster") or {}
+    user = (config.get("users") or [{}])[0].get("user") or {}
+    creds = Credentials(server=cluster["server"].rstrip("/"), namespace=context.get("namespace"))
+    creds.insecure = bool(cluster.get("insecure-skip-tls-verify"))
+    if cluster.get("certificate-authority-data"):
+        creds.ca_file = _data_file(cluster["certificate-authority-data"], ".crt")
+    elif cluster.get("certificate-authority"):
+        creds.ca_file = cluster["certificate-authority"]
+    if user.get("token"):
+        creds.token = user["token"]
+    elif user.get("tokenFile"):
+        with open(user["tokenFile"]) as f:
+            creds.token = f.read().strip()
+    if user.get("client-certificate-data"):
+        creds.cert_file = _data_file(user["client-certificate-data"], ".crt")
+    elif user.get("client-certificate"):
+        creds.cert_file = user["client-certificate"]
+    if user.get("client-key-data"):
+        creds.key_file = _data_file(user["client-key-data"], ".key")
+    elif user.get("client-key"):
+        creds.key_file = user["client-key"]
+    return creds
+
+
+def default_credentials() -> Credentials:
+    return in_cluster() or from_kubeconfig()
+
+
+class Api:
+    """GET and JSON-patch of namespaced objects, with a timeout; errors as ApiError."""
+
+    def __init__(self, credentials: Optional[Credentials] = None, timeout: float = 10.0):
+        self.credentials = credentials or default_credentials()
+        self.timeout = timeout
+        c = self.credentials
+        ctx = ssl.create_default_context(cafile=c.ca_file) if c.ca_file else ssl.create_default_context()
+        if c.insecure:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        if c.cert_file and c.key_file:
+            ctx.load_cert_chain(c.cert_file, c.key_file)
+        self._context = ctx
+
+    @property
+    def namespace(self) -> Optional[str]:
+        return self.credentials.namespace
+
+    def request(self, method: str, path: str, body: Any = None, content_type: str = "application/json") -> Tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.credentials.server + path, data=data, method=method)
+        req.add_header("Accept", "application/json")
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        if self.credentials.token:
+            req.add_header("Authorization", "Bearer " + self.credentials.token)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout, context=self._context) as resp:
+                raw = resp.read()
+                return resp.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            try:
+                message = json.loads(e.read()).get("message", e.reason)
+            except Exception:  # noqa: BLE001 - any unreadable body
+                message = str(e.reason)
+            raise ApiError(e.code, message) from None
+        except (urllib.error.URLError, OSError, TimeoutError) as e:
+            raise ApiError(0, f"no answer from the API server: {e}") from None
+
+    def get(self, path: str) -> Optional[Dict[str, Any]]:
+        """The object, or None when it does not exist."""
+        try:
+            return self.request("GET", path)[1]
+        except ApiError as e:
+            if e.code == 404:
+                return None
+            raise
+
+    def json_patch(self, path: str, ops: List[Dict[str, Any]]) -> Dict[str, Any]:
+        return self.request("PATCH", path, ops, "application/json-patch+json")[1]

@@ -1,0 +1,72 @@
+"""The library's decisions that need no API server (python3 -m unittest discover -s tests)."""
+
+import unittest
+
+from runwarden_worker import _Pending, backoff, heartbeat_interval, parse_duration
+from runwarden_worker.api import ApiError, credentials_from_kubeconfig
+from runwarden_worker.cli import parse_line
+
+
+class Durations(unittest.TestCase):
+    def test_the_runs_own_durations(self):
+        for text, seconds in [("250ms", 0.25), ("30s", 30), ("5m", 300), ("1h30m", 5400), ("7d", 604800)]:
+            self.assertEqual(parse_duration(text), seconds, text)
+
+    def test_a_duration_that_is_not_one_is_refused(self):
+        for text in ["", "5 minutes", "10"]:
+            with self.assertRaises(ValueError, msg=text):
+                parse_duration(text)
+
+    def test_heartbeats_at_a_third_of_the_limit_between_one_and_thirty_seconds(self):
+        for limit, every in [(3, 1), (2, 1), (30, 10), (300, 30), (None, 30)]:
+            self.assertEqual(heartbeat_interval(limit), every, limit)
+
+
+class Retries(unittest.TestCase):
+    def test_only_transient_errors_are_retried(self):
+        for code, transient in [(0, True), (408, True), (429, True), (500, True), (503, True), (501, False),
+                                (400, False), (403, False), (404, False), (409, False), (422, False)]:
+            self.assertEqual(ApiError(code, "x").transient, transient, code)
+
+    def test_backoff_doubles_from_200ms_to_5s_with_jitter_below_it(self):
+        for failures in range(1, 20):
+            cap = min(0.2 * 2 ** min(failures - 1, 10), 5.0)
+            self.assertTrue(cap * 0.8 <= backoff(failures) <= cap, failures)
+
+
+class Pending(unittest.TestCase):
+    def test_the_newest_value_wins_and_a_failed_write_loses_nothing(self):
+        p = _Pending()
+        for i in range(1, 1001):
+            p.put("completed", i)
+            p.put("checkpoint", f"item-{i}")
+        taken = p.take()
+        self.assertEqual(taken, {"completed": 1000, "checkpoint": "item-1000"})
+        self.assertTrue(p.empty())
+        p.put("completed", 1001)  # arrives while the write of 1000 is in flight, which then fails
+        p.restore(taken)
+        self.assertEqual(p.take(), {"completed": 1001, "checkpoint": "item-1000"})
+
+
+class WrapperLines(unittest.TestCase):
+    def test_progress_lines_are_key_value_pairs_quoted_as_in_a_shell(self):
+        self.assertEqual(parse_line("::runwarden completed=7 checkpoint=page-7"), {"completed": "7", "checkpoint": "page-7"})
+        self.assertEqual(parse_line('::runwarden message="fetching page 8" error="portal said 503"'),
+                         {"message": "fetching page 8", "error": "portal said 503"})
+        self.assertEqual(parse_line("::runwarden unknown=1 completed=3"), {"completed": "3"})
+        self.assertIsNone(parse_line("an ordinary log line"))
+        self.assertIsNone(parse_line("  ::runwarden completed=1"))
+
+
+class Kubeconfig(unittest.TestCase):
+    def test_a_token_kubeconfig(self):
+        c = credentials_from_kubeconfig({
+            "clusters": [{"cluster": {"server": "https://127.0.0.1:6443/", "certificate-authority": "/ca.crt"}}],
+            "contexts": [{"context": {"namespace": "team-a"}}],
+            "users": [{"user": {"token": "t0k"}}],
+        })
+        self.assertEqual((c.server, c.namespace, c.token, c.ca_file), ("https://127.0.0.1:6443", "team-a", "t0k", "/ca.crt"))
+
+
+if __name__ == "__main__":
+    unittest.main()
