@@ -1,0 +1,144 @@
+// A small Kubernetes API client: what a worker needs and nothing more (node:https, no dependencies).
+// Credentials: in a pod, its service account; elsewhere the kubeconfig's current context as
+// `kubectl config view --raw --minify -o json` resolves it (KUBECONFIG or ~/.kube/config).
+
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { request } from "node:https";
+
+const SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** An API request that did not succeed; `code` 0 means no answer (connection, timeout). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(code ? `${code} ${message}` : message);
+    this.name = "ApiError";
+  }
+
+  /** Worth trying again, like client-go: no answer, a timeout, 429, 5xx (but 501). */
+  get transient(): boolean {
+    return this.code === 0 || this.code === 408 || this.code === 429 || (this.code >= 500 && this.code !== 501);
+  }
+}
+
+export interface Credentials {
+  server: string;
+  namespace?: string;
+  token?: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  insecure?: boolean;
+}
+
+export function inCluster(): Credentials | undefined {
+  const host = process.env.KUBERNETES_SERVICE_HOST;
+  const port = process.env.KUBERNETES_SERVICE_PORT;
+  if (!host || !port || !existsSync(`${SERVICE_ACCOUNT}/token`)) return undefined;
+  const ns = `${SERVICE_ACCOUNT}/namespace`;
+  return {
+    server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    namespace: existsSync(ns) ? readFileSync(ns, "utf8").trim() : undefined,
+    token: readFileSync(`${SERVICE_ACCOUNT}/token`, "utf8").trim(),
+    ca: readFileSync(`${SERVICE_ACCOUNT}/ca.crt`),
+  };
+}
+
+type Kubeconfig = {
+  clusters?: { cluster?: Record<string, string | boolean> }[];
+  contexts?: { context?: Record<string, string> }[];
+  users?: { user?: Record<string, string> }[];
+};
+
+/** Credentials from a minified kubeconfig as JSON (one context, one cluster, one user). */
+export function credentialsFromKubeconfig(config: Kubeconfig): Credentials {
+  const cluster = config.clusters?.[0]?.cluster ?? {};
+  const user = config.users?.[0]?.user ?? {};
+  const file = (data: unknown, path: unknown): Buffer | undefined =>
+    typeof data === "string" ? Buffer.from(data, "base64") : typeof path === "string" ? readFileSync(path) : undefined;
+  return {
+    server: String(cluster.server).replace(/\/$/, ""),
+    namespace: config.contexts?.[0]?.context?.namespace,
+    insecure: cluster["insecure-skip-tls-verify"] === true,
+    ca: file(cluster["certificate-authority-data"], cluster["certificate-authority"]),
+    token: user.token ?? (user.tokenFile ? readFileSync(user.tokenFile, "utf8").trim() : undefined),
+    cert: file(user["client-certificate-data"], user["client-certificate"]),
+    key: file(user["client-key-data"], user["client-key"]),
+  };
+}
+
+export function fromKubeconfig(): Credentials {
+  const out = execFileSync("kubectl", ["config", "view", "--raw", "--minify", "-o", "json"], { encoding: "utf8" });
+  return credentialsFromKubeconfig(JSON.parse(out) as Kubeconfig);
+}
+
+/** GET and JSON-patch of namespaced objects, with a timeout; errors as ApiError. */
+export class Api {
+  readonly credentials: Credentials;
+
+  constructor(
+    credentials?: Credentials,
+    readonly timeoutMs = 10_000,
+  ) {
+    this.credentials = credentials ?? inCluster() ?? fromKubeconfig();
+  }
+
+  request(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<unknown> {
+    const c = this.credentials;
+    const url = new URL(c.server + path);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (payload) {
+      headers["Content-Type"] = contentType;
+      headers["Content-Length"] = String(payload.length);
+    }
+    if (c.token) headers.Authorization = `Bearer ${c.token}`;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        { method, headers, ca: c.ca, cert: c.cert, key: c.key, rejectUnauthorized: !c.insecure, timeout: this.timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (d: Buffer) => chunks.push(d));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            const parsed = text ? safeJson(text) : undefined;
+            const code = res.statusCode ?? 0;
+            if (code >= 200 && code < 300) resolve(parsed);
+            else reject(new ApiError(code, (parsed as { message?: string })?.message ?? res.statusMessage ?? ""));
+          });
+          res.on("error", (e) => reject(new ApiError(0, `no answer from the API server: ${e.message}`)));
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`timed out after ${this.timeoutMs} ms`)));
+      req.on("error", (e) => reject(new ApiError(0, `no answer from the API server: ${e.message}`)));
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** The object, or undefined when it does not exist. */
+  async get(path: string): Promise<Record<string, any> | undefined> {
+    try {
+      return (await this.request("GET", path)) as Record<string, any>;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  jsonPatch(path: string, ops: unknown[]): Promise<unknown> {
+    return this.request("PATCH", path, ops, "application/json-patch+json");
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text };
+  }
+}
