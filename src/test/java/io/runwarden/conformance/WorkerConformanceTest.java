@@ -28,17 +28,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * The worker-library conformance suite (sdk/conformance/README.md): every scenario, for every
@@ -60,7 +66,54 @@ class WorkerConformanceTest {
   static final String CONFORMANCE_MAIN = "io.runwarden.worker.conformance.ConformanceWorker";
 
   static Stream<Library> libraries() {
-    return Stream.of(javaLibrary());
+    return Stream.of(javaLibrary(), typescriptLibrary(), pythonLibrary(), wrapper());
+  }
+
+  /** The TypeScript library's conformance worker, compiled by the build, run by Node. */
+  static Library typescriptLibrary() {
+    Path sdk = TestCluster.projectDir().resolve("sdk/typescript");
+    return new Library(
+        "typescript", List.of("node", sdk.resolve("dist/conformance/worker.js").toString()));
+  }
+
+  /** The Python library's conformance worker, with the machine's python3 and nothing installed. */
+  static Library pythonLibrary() {
+    Path sdk = TestCluster.projectDir().resolve("sdk/python");
+    return new Library(
+        "python",
+        List.of(
+            "env",
+            "PYTHONPATH=" + sdk,
+            "python3",
+            sdk.resolve("conformance_worker.py").toString()));
+  }
+
+  /**
+   * The command wrapper around a plain script that reports with {@code ::runwarden} lines; exit
+   * code 2 is its non-retryable failure.
+   */
+  static Library wrapper() {
+    Path sdk = TestCluster.projectDir().resolve("sdk/python");
+    return new Library(
+        "wrapper",
+        List.of(
+            "env",
+            "PYTHONPATH=" + sdk,
+            "python3",
+            "-m",
+            "runwarden_worker",
+            "run",
+            "--json-events",
+            "--non-retryable-exit-codes",
+            "2",
+            "--",
+            "bash",
+            sdk.resolve("conformance_child.sh").toString()));
+  }
+
+  /** A library worker exits 0 once its outcome is written; the wrapper exits with its command's. */
+  static int exitAfterFailure(Library lib, boolean fatal) {
+    return lib.name().equals("wrapper") ? (fatal ? 2 : 1) : 0;
   }
 
   /**
@@ -117,12 +170,15 @@ class WorkerConformanceTest {
     started.forEach(w -> w.process.destroyForcibly());
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("libraries")
-  void claimRace(Library lib) {
-    create("race");
-    Worker a = start(lib, "race", "w-a", Map.of("CONFORMANCE_HOLD_MS", "4000"));
-    Worker b = start(lib, "race", "w-b", Map.of("CONFORMANCE_HOLD_MS", "4000"));
+  @Test
+  void claimRace() {
+    eachLibrary("race", libraries(), this::claimRace);
+  }
+
+  private void claimRace(Library lib, String run) {
+    create(run);
+    Worker a = start(lib, run, "w-a", Map.of("CONFORMANCE_HOLD_MS", "4000"));
+    Worker b = start(lib, run, "w-b", Map.of("CONFORMANCE_HOLD_MS", "4000"));
 
     await().atMost(Runs.WAIT).until(() -> a.exited() || a.has("claimed") || a.has("lost"));
     await().atMost(Runs.WAIT).until(() -> b.has("claimed") || b.has("lost"));
@@ -134,155 +190,212 @@ class WorkerConformanceTest {
     Worker winner = a.has("claimed") ? a : b;
     Worker loser = winner == a ? b : a;
     assertThat(loser.exitCode()).isEqualTo(3);
-    QualificationRun run = runs.awaitPhase("race", Phase.Succeeded);
-    assertThat(run.getStatus().getAttempts())
+    QualificationRun stored = runs.awaitPhase(run, Phase.Succeeded);
+    assertThat(stored.getStatus().getAttempts())
         .singleElement()
         .satisfies(r -> assertThat(r.getWorker()).isEqualTo(winner.name));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("libraries")
-  void heartbeatsKeepARunAlive(Library lib) {
-    create("alive");
+  @Test
+  void heartbeatsKeepARunAlive() {
+    eachLibrary("alive", libraries(), this::heartbeatsKeepARunAlive);
+  }
+
+  private void heartbeatsKeepARunAlive(Library lib, String run) {
+    create(run);
     long hold = HEARTBEAT.multipliedBy(3).toMillis();
-    Worker w = start(lib, "alive", "w-1", Map.of("CONFORMANCE_HOLD_MS", Long.toString(hold)));
+    Worker w = start(lib, run, "w-1", Map.of("CONFORMANCE_HOLD_MS", Long.toString(hold)));
     await().atMost(Runs.WAIT).until(() -> w.has("claimed"));
-    runs.awaitPhase("alive", Phase.Running);
+    runs.awaitPhase(run, Phase.Running);
 
     // Three heartbeat limits without progress: alive all along, because the library heartbeats.
     await()
         .during(HEARTBEAT.multipliedBy(3).minusMillis(500))
         .atMost(HEARTBEAT.multipliedBy(4))
-        .until(() -> runs.phase("alive") == Phase.Running);
+        .until(() -> runs.phase(run) == Phase.Running);
 
-    QualificationRun run = runs.awaitPhase("alive", Phase.Succeeded);
-    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
+    QualificationRun stored = runs.awaitPhase(run, Phase.Succeeded);
+    assertThat(stored.getStatus().getAttempt()).isEqualTo(1);
     assertThat(w.exitCode()).isZero();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("libraries")
-  void progressAndCheckpointReachTheStatus(Library lib) {
-    create("progress");
+  @Test
+  void progressAndCheckpointReachTheStatus() {
+    eachLibrary("progress", libraries(), this::progressAndCheckpointReachTheStatus);
+  }
+
+  private void progressAndCheckpointReachTheStatus(Library lib, String run) {
+    create(run);
     Worker w =
-        start(
-            lib, "progress", "w-1", Map.of("CONFORMANCE_ITEMS", "20", "CONFORMANCE_ITEM_MS", "50"));
+        start(lib, run, "w-1", Map.of("CONFORMANCE_ITEMS", "20", "CONFORMANCE_ITEM_MS", "50"));
 
-    QualificationRun run = runs.awaitPhase("progress", Phase.Succeeded);
+    QualificationRun stored = runs.awaitPhase(run, Phase.Succeeded);
 
-    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
-    assertThat(run.getStatus().getProgress().getCompleted()).isEqualTo(20L);
-    assertThat(run.getStatus().getCheckpoint()).isEqualTo("item-20");
+    assertThat(stored.getStatus().getAttempt()).isEqualTo(1);
+    assertThat(stored.getStatus().getProgress().getCompleted()).isEqualTo(20L);
+    assertThat(stored.getStatus().getCheckpoint()).isEqualTo("item-20");
     assertThat(w.exitCode()).isZero();
     assertThat(w.first("claimed").get("completed")).isEqualTo(0);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("libraries")
-  void attemptTwoResumesFromTheCheckpoint(Library lib) {
-    create("resume");
+  @Test
+  void attemptTwoResumesFromTheCheckpoint() {
+    eachLibrary("resume", libraries(), this::attemptTwoResumesFromTheCheckpoint);
+  }
+
+  private void attemptTwoResumesFromTheCheckpoint(Library lib, String run) {
+    create(run);
     Map<String, String> env =
         Map.of("CONFORMANCE_ITEMS", "20", "CONFORMANCE_ITEM_MS", "50", "CONFORMANCE_CRASH_AT", "8");
-    Worker first = start(lib, "resume", "w-1", env);
+    Worker first = start(lib, run, "w-1", env);
     await().atMost(Runs.WAIT).until(first::exited);
     assertThat(first.exitCode()).isEqualTo(137);
 
     // Killed: the operator finds its heartbeat lost and opens attempt 2 from the checkpoint.
-    await()
-        .atMost(Runs.WAIT)
-        .until(() -> attempt("resume") == 2 && runs.phase("resume") == Phase.Pending);
+    await().atMost(Runs.WAIT).until(() -> attempt(run) == 2 && runs.phase(run) == Phase.Pending);
     Worker second =
-        start(lib, "resume", "w-2", Map.of("CONFORMANCE_ITEMS", "20", "CONFORMANCE_ITEM_MS", "50"));
+        start(lib, run, "w-2", Map.of("CONFORMANCE_ITEMS", "20", "CONFORMANCE_ITEM_MS", "50"));
 
-    QualificationRun run = runs.awaitPhase("resume", Phase.Succeeded);
+    QualificationRun stored = runs.awaitPhase(run, Phase.Succeeded);
     Map<String, Object> claimed = second.first("claimed");
     assertThat(claimed.get("attempt")).isEqualTo(2);
     assertThat(claimed.get("completed")).isEqualTo(8);
     assertThat(claimed.get("checkpoint")).isEqualTo("item-8");
-    assertThat(run.getStatus().getAttempts())
-        .extracting(a -> a.getReason())
-        .containsExactly(Reasons.HEARTBEAT_LOST, Reasons.SUCCEEDED);
-    assertThat(run.getStatus().getProgress().getCompleted()).isEqualTo(20L);
+    // A library worker killed is silent: its heartbeat is lost. The wrapper outlives its killed
+    // command and reports a retryable failure with the last checkpoint.
+    assertThat(stored.getStatus().getAttempts().get(0).getReason())
+        .isIn(Reasons.HEARTBEAT_LOST, Reasons.WORKER_FAILED);
+    assertThat(stored.getStatus().getAttempts().get(1).getReason()).isEqualTo(Reasons.SUCCEEDED);
+    assertThat(stored.getStatus().getProgress().getCompleted()).isEqualTo(20L);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("libraries")
-  void anAbandonedWorkerIsCancelled(Library lib) {
-    create("abandon");
+  @Test
+  void anAbandonedWorkerIsCancelled() {
+    eachLibrary("abandon", libraries(), this::anAbandonedWorkerIsCancelled);
+  }
+
+  private void anAbandonedWorkerIsCancelled(Library lib, String run) {
+    create(run);
     Worker zombie =
         start(
-            lib,
-            "abandon",
-            "w-1",
-            Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_UNTIL_CANCELLED", "1"));
+            lib, run, "w-1", Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_UNTIL_CANCELLED", "1"));
     await().atMost(Runs.WAIT).until(() -> zombie.has("claimed"));
-    runs.awaitPhase("abandon", Phase.Running);
+    runs.awaitPhase(run, Phase.Running);
 
-    annotate("abandon", Annotations.RETRY_NOW, "1");
-    await().atMost(Runs.WAIT).until(() -> attempt("abandon") == 2);
+    annotate(run, Annotations.RETRY_NOW, "1");
+    await().atMost(Runs.WAIT).until(() -> attempt(run) == 2);
     Instant opened = Instant.now();
     await().atMost(HEARTBEAT_INTERVAL.plus(SLACK)).until(() -> zombie.has("cancelled"));
     System.out.printf(
         "conformance %s: cancelled %d ms after attempt 2 was visible%n",
         lib, Duration.between(opened, zombie.timeOf("cancelled")).toMillis());
 
-    Worker next = start(lib, "abandon", "w-2", Map.of("CONFORMANCE_ITEMS", "3"));
-    QualificationRun run = runs.awaitPhase("abandon", Phase.Succeeded);
+    Worker next = start(lib, run, "w-2", Map.of("CONFORMANCE_ITEMS", "3"));
+    QualificationRun stored = runs.awaitPhase(run, Phase.Succeeded);
     await().atMost(Runs.WAIT).until(zombie::exited);
     assertThat(zombie.first("late-report").get("refused")).isEqualTo(true);
     assertThat(zombie.exitCode()).isEqualTo(4);
     assertThat(next.first("claimed").get("attempt")).isEqualTo(2);
-    assertThat(run.getStatus().getProgress().getCompleted()).isEqualTo(3L);
-    assertThat(run.getStatus().getCheckpoint()).isEqualTo("item-3");
+    assertThat(stored.getStatus().getProgress().getCompleted()).isEqualTo(3L);
+    assertThat(stored.getStatus().getCheckpoint()).isEqualTo("item-3");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("libraries")
-  void aForceFailedRunCancelsItsWorker(Library lib) {
-    create("forced");
-    Worker w = start(lib, "forced", "w-1", Map.of("CONFORMANCE_UNTIL_CANCELLED", "1"));
-    await().atMost(Runs.WAIT).until(() -> w.has("claimed"));
-    runs.awaitPhase("forced", Phase.Running);
+  @Test
+  void aForceFailedRunCancelsItsWorker() {
+    eachLibrary("forced", libraries(), this::aForceFailedRunCancelsItsWorker);
+  }
 
-    annotate("forced", Annotations.FORCE_FAIL, "stop it");
-    runs.awaitPhase("forced", Phase.Failed);
+  private void aForceFailedRunCancelsItsWorker(Library lib, String run) {
+    create(run);
+    Worker w = start(lib, run, "w-1", Map.of("CONFORMANCE_UNTIL_CANCELLED", "1"));
+    await().atMost(Runs.WAIT).until(() -> w.has("claimed"));
+    runs.awaitPhase(run, Phase.Running);
+
+    annotate(run, Annotations.FORCE_FAIL, "stop it");
+    runs.awaitPhase(run, Phase.Failed);
     await().atMost(HEARTBEAT_INTERVAL.plus(SLACK)).until(() -> w.has("cancelled"));
     assertThat(w.first("cancelled").get("reason").toString()).contains("failed");
     await().atMost(Runs.WAIT).until(w::exited);
     assertThat(w.exitCode()).isEqualTo(4);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("libraries")
-  void aNonRetryableFailureFailsTheRun(Library lib) {
-    create("fatal");
-    Worker w =
-        start(lib, "fatal", "w-1", Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_FAIL", "fatal"));
-
-    QualificationRun run = runs.awaitPhase("fatal", Phase.Failed);
-
-    assertThat(run.getStatus().getReason()).isEqualTo(Reasons.NON_RETRYABLE);
-    assertThat(run.getStatus().getMessage()).contains("conformance: asked to fail");
-    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
-    await().atMost(Runs.WAIT).until(w::exited);
-    assertThat(w.exitCode()).isZero();
+  @Test
+  void aSigtermWritesTheLastProgress() {
+    eachLibrary("sigterm", libraries(), this::aSigtermWritesTheLastProgress);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("libraries")
-  void aRetryableFailureIsRetried(Library lib) {
-    create("retry");
+  /**
+   * SIGTERM (a pod being deleted) right after item 30 was reported: the worker writes it (or a
+   * later item) before it exits, though its last periodic write may be a second, some 20 items,
+   * older.
+   */
+  private void aSigtermWritesTheLastProgress(Library lib, String run) {
+    create(run);
     Worker w =
         start(
-            lib, "retry", "w-1", Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_FAIL", "retryable"));
+            lib,
+            run,
+            "w-1",
+            Map.of(
+                "CONFORMANCE_ITEMS",
+                "400",
+                "CONFORMANCE_ITEM_MS",
+                "50",
+                "CONFORMANCE_PRINT_ITEMS",
+                "1"));
+    await()
+        .atMost(Runs.WAIT)
+        .until(() -> w.lines.stream().anyMatch(l -> Integer.valueOf(30).equals(l.get("n"))));
+    w.process.destroy(); // SIGTERM
+    int code = w.exitCode();
+    var report =
+        client
+            .resources(io.runwarden.api.v1alpha1.QualificationRunReport.class)
+            .inNamespace(ns)
+            .withName(run)
+            .get();
+    assertThat(code).isEqualTo(143);
+    // Item 30 was reported before the signal; the periodic writes come once a second.
+    assertThat(report.getStatus().getCompleted()).isGreaterThanOrEqualTo(30L);
+    assertThat(report.getStatus().getOutcome()).isNull(); // terminated, not finished
+  }
 
-    await().atMost(Runs.WAIT).until(() -> attempt("retry") == 2);
-    QualificationRun run = runs.get("retry");
-    assertThat(run.getStatus().getAttempts())
+  @Test
+  void aNonRetryableFailureFailsTheRun() {
+    eachLibrary("fatal", libraries(), this::aNonRetryableFailureFailsTheRun);
+  }
+
+  private void aNonRetryableFailureFailsTheRun(Library lib, String run) {
+    create(run);
+    Worker w =
+        start(lib, run, "w-1", Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_FAIL", "fatal"));
+
+    QualificationRun stored = runs.awaitPhase(run, Phase.Failed);
+
+    assertThat(stored.getStatus().getReason()).isEqualTo(Reasons.NON_RETRYABLE);
+    assertThat(stored.getStatus().getMessage()).contains("conformance: asked to fail");
+    assertThat(stored.getStatus().getAttempt()).isEqualTo(1);
+    await().atMost(Runs.WAIT).until(w::exited);
+    assertThat(w.exitCode()).isEqualTo(exitAfterFailure(lib, true));
+  }
+
+  @Test
+  void aRetryableFailureIsRetried() {
+    eachLibrary("retry", libraries(), this::aRetryableFailureIsRetried);
+  }
+
+  private void aRetryableFailureIsRetried(Library lib, String run) {
+    create(run);
+    Worker w =
+        start(lib, run, "w-1", Map.of("CONFORMANCE_ITEMS", "2", "CONFORMANCE_FAIL", "retryable"));
+
+    await().atMost(Runs.WAIT).until(() -> attempt(run) == 2);
+    QualificationRun stored = runs.get(run);
+    assertThat(stored.getStatus().getAttempts())
         .singleElement()
         .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.WORKER_FAILED));
     await().atMost(Runs.WAIT).until(w::exited);
-    assertThat(w.exitCode()).isZero();
+    assertThat(w.exitCode()).isEqualTo(exitAfterFailure(lib, false));
   }
 
   /**
@@ -290,7 +403,7 @@ class WorkerConformanceTest {
    * with checkpoints, killed with SIGKILL after item 8; attempt 2 resumes from the last checkpoint
    * that reached the API server and the run succeeds.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void theReadmeWorkerResumesAfterAKill() throws Exception {
     create("readme");
     Library readme =
@@ -325,7 +438,7 @@ class WorkerConformanceTest {
    * (5 min: a heartbeat every 30 s) and progress reported after every one of 2,000 items over about
    * 20 s, the report is written at most once per progress interval (5 s), not per item.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void aWorkerReportingEveryItemWritesAtMostOncePerProgressInterval() throws Exception {
     QualificationRun run = RunFixtures.run("load", ns);
     run.getSpec().getTimeouts().setRun("5m");
@@ -368,7 +481,86 @@ class WorkerConformanceTest {
     }
   }
 
+  /** The README's wrapper command, run as written from sdk/python/examples. */
+  static final String README_WRAPPER_COMMAND = "python3 -m runwarden_worker run -- bash worker.sh";
+
+  static Stream<Library> readmeWorkers() {
+    Path ts = TestCluster.projectDir().resolve("sdk/typescript");
+    Path py = TestCluster.projectDir().resolve("sdk/python");
+    return Stream.of(
+        new Library(
+            "typescript", List.of("node", ts.resolve("dist/examples/worker.js").toString())),
+        new Library(
+            "python",
+            List.of(
+                "env", "PYTHONPATH=" + py, "python3", py.resolve("examples/worker.py").toString())),
+        new Library(
+            "shell",
+            List.of(
+                "env",
+                "PYTHONPATH=" + py,
+                "bash",
+                "-c",
+                "cd " + py.resolve("examples") + " && " + README_WRAPPER_COMMAND)));
+  }
+
+  /** The README's TypeScript, Python and shell workers, as written: 20 items, then success. */
+  @Test
+  void theReadmeWorkersDoTheirTwentyItems() {
+    eachLibrary("readme", readmeWorkers(), this::theReadmeWorkersDoTheirTwentyItems);
+  }
+
+  private void theReadmeWorkersDoTheirTwentyItems(Library lib, String run) {
+    create(run);
+    Worker w = start(lib, run, "w-1", Map.of());
+
+    QualificationRun stored = runs.awaitPhase(run, Phase.Succeeded);
+
+    assertThat(w.exitCode()).isZero();
+    assertThat(w.raw).contains("item 1 done", "item 20 done");
+    assertThat(stored.getStatus().getProgress().getCompleted()).isEqualTo(20L);
+    assertThat(stored.getStatus().getCheckpoint()).isEqualTo("item-20");
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
+
+  /**
+   * Runs one scenario for every library at once, each on its own run ({@code scenario-library}), so
+   * the suite takes about as long as one library: the scenarios wait on the operator's timers, not
+   * on the machine. Every library's failure is reported, not only the first.
+   */
+  private void eachLibrary(
+      String scenario, Stream<Library> libs, BiConsumer<Library, String> body) {
+    ExecutorService pool = Executors.newCachedThreadPool();
+    Map<String, Future<Long>> results = new LinkedHashMap<>();
+    libs.forEach(
+        lib ->
+            results.put(
+                lib.name(),
+                pool.submit(
+                    () -> {
+                      long begin = System.nanoTime();
+                      body.accept(lib, scenario + "-" + lib.name());
+                      return (System.nanoTime() - begin) / 1_000_000;
+                    })));
+    List<String> failures = new ArrayList<>();
+    try {
+      results.forEach(
+          (name, result) -> {
+            try {
+              long ms = result.get(5, TimeUnit.MINUTES);
+              System.out.printf("conformance %s %s: passed in %d ms%n", scenario, name, ms);
+            } catch (ExecutionException e) {
+              failures.add(name + ": " + e.getCause());
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+              failures.add(name + ": " + e);
+            }
+          });
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(failures).as("libraries failing " + scenario).isEmpty();
+  }
 
   /** A run with short limits: start 30 s, heartbeat 3 s, two retries after 1 s. */
   private void create(String name) {

@@ -24,6 +24,7 @@ public final class ConformanceWorker {
     long holdMs = Long.parseLong(env.getOrDefault("CONFORMANCE_HOLD_MS", "0"));
     String fail = env.get("CONFORMANCE_FAIL");
     boolean untilCancelled = "1".equals(env.get("CONFORMANCE_UNTIL_CANCELLED"));
+    boolean printItems = "1".equals(env.get("CONFORMANCE_PRINT_ITEMS"));
 
     try (RunwardenWorker worker = RunwardenWorker.fromEnvironment()) {
       Claim claim = worker.claim();
@@ -50,6 +51,7 @@ public final class ConformanceWorker {
         for (long i = claimed.completed() + 1; i <= items; i++) {
           Thread.sleep(itemMs);
           worker.progress(i, "item-" + i);
+          if (printItems) print("item", "n", i);
           if (i == crashAt) {
             worker.flush();
             print("crashing", "at", i);
