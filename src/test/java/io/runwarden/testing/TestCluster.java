@@ -122,25 +122,31 @@ public final class TestCluster {
    */
   public synchronized void restartApiServer(Duration down) {
     try {
-      Object managed = field(server, "kubeApiServerProcess");
-      // kube-api-test treats an API server that exits as fatal and tears etcd down with its data;
-      // marking it stopped keeps etcd (and the data) alive.
-      setField(managed, "stopped", true);
-      Process old = (Process) field(managed, "apiServerProcess");
-      List<String> command =
-          List.of(
-              Files.readString(Path.of("/proc", Long.toString(old.pid()), "cmdline")).split("\0"));
+      Process old = restartedApiServer;
+      if (old == null) {
+        Object managed = field(server, "kubeApiServerProcess");
+        // kube-api-test treats an API server that exits as fatal and tears etcd down with its
+        // data; marking it stopped keeps etcd (and the data) alive.
+        setField(managed, "stopped", true);
+        old = (Process) field(managed, "apiServerProcess");
+        apiServerCommand =
+            List.of(
+                Files.readString(Path.of("/proc", Long.toString(old.pid()), "cmdline"))
+                    .split("\0"));
+      }
       old.destroy();
       old.waitFor();
       java.util.concurrent.locks.LockSupport.parkNanos(down.toNanos());
       Path log = projectDir().resolve("target/test-cluster/kube-apiserver-restarted.log");
       Process restarted =
-          new ProcessBuilder(command)
+          new ProcessBuilder(apiServerCommand)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
       // kube-api-test no longer owns this process (it still counts its own as stopped, which also
-      // keeps the old process's exit from tearing etcd down later): stop it with the JVM.
+      // keeps the old process's exit from tearing etcd down later): stop it with the JVM. A later
+      // restart in the same JVM (two suites restart it) stops this one.
+      restartedApiServer = restarted;
       Runtime.getRuntime()
           .addShutdownHook(new Thread(restarted::destroyForcibly, "kube-apiserver-stop"));
     } catch (ReflectiveOperationException | IOException e) {
@@ -150,6 +156,11 @@ public final class TestCluster {
       throw new IllegalStateException(e);
     }
   }
+
+  /** The API server this class started in place of kube-api-test's, and its command line. */
+  private Process restartedApiServer;
+
+  private List<String> apiServerCommand;
 
   private static Object field(Object target, String name) throws ReflectiveOperationException {
     java.lang.reflect.Field f = target.getClass().getDeclaredField(name);
