@@ -8,7 +8,7 @@ service_port="${2:-}"
 k() { kubectl -n "$ns" "$@"; }
 field() { k get qrun "$1" -o jsonpath="{$2}" 2>/dev/null; }
 
-# The README's worker protocol: claim and report (scripts/worker-protocol.sh), used as written.
+# The documented worker protocol (docs/worker-contract.md): claim and report (scripts/worker-protocol.sh), used as written.
 # shellcheck source=scripts/worker-protocol.sh
 source "$(dirname "$0")/worker-protocol.sh"
 export NS="$ns"

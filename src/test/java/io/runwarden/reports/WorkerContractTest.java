@@ -38,17 +38,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worker contract (README, "Worker protocol") against the real API server, driven by the
- * README's own shell functions and command lines: an earlier attempt's report can never affect a
- * later attempt, the API server decides claims and fences zombies, RBAC keeps a worker to its run's
- * report, and a Job the run does not own never decides its outcome.
+ * The worker contract against the real API server, driven by its documented shell functions and
+ * command lines (docs/worker-contract.md, "The protocol with kubectl"): an earlier attempt's report
+ * can never affect a later attempt, the API server decides claims and fences zombies, RBAC keeps a
+ * worker to its run's report, and a Job the run does not own never decides its outcome.
  */
 @QuarkusTest
 @WithTestResource(value = KubeApiServerResource.class, scope = TestResourceScope.GLOBAL)
 class WorkerContractTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final List<String> FUNCTIONS = Readme.blocks("Worker protocol");
+  private static final List<String> FUNCTIONS =
+      Readme.blocks("docs/worker-contract.md", "The protocol with kubectl");
 
   private final KubernetesClient client = TestCluster.get().client();
   private String ns;

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker that is the README's shell: {@code scripts/worker-protocol.sh} sourced in bash, then one
- * of the README's own command lines, with the real kubectl against the test cluster.
+ * A worker that is the documented shell: {@code scripts/worker-protocol.sh} sourced in bash, then
+ * one of the documented command lines (docs/worker-contract.md), with the real kubectl against the
+ * test cluster.
  */
 public final class ShellWorker {
 

@@ -14,11 +14,11 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 
 /**
- * Plays a worker with exactly the JSON patches of the README's {@code claim} and {@code report}
- * (README, "Worker protocol"; {@link WorkerProtocolIT} runs the README's own shell functions and
- * checks that they send what this class sends): the claim replaces the report's whole status under
- * a resourceVersion precondition, every later write tests {@code spec.attempt} and {@code
- * status.worker}.
+ * Plays a worker with exactly the JSON patches of the documented {@code claim} and {@code report}
+ * (docs/worker-contract.md, "The protocol with kubectl"; {@link WorkerProtocolIT} runs the
+ * documented shell functions and checks that they send what this class sends): the claim replaces
+ * the report's whole status under a resourceVersion precondition, every later write tests {@code
+ * spec.attempt} and {@code status.worker}.
  */
 public final class TestWorker {
 
