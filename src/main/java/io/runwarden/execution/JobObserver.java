@@ -69,7 +69,8 @@ public final class JobObserver {
       }
       Optional<JobCondition> failed = jobCondition(job, "Failed");
       if (failed.isPresent()) {
-        return AttemptObservation.of(State.Failed, podName(pods), failure(job, failed.get(), pods));
+        return AttemptObservation.failed(
+            podName(pods), failure(job, failed.get(), pods), exitCode(pods));
       }
     }
     for (Pod pod : pods) {
@@ -117,6 +118,19 @@ public final class JobObserver {
         + " failed: "
         + condition.getReason()
         + (condition.getMessage() == null ? "" : ": " + UserText.escape(condition.getMessage()));
+  }
+
+  /** The first non-zero exit code among the attempt's containers, if one exited so. */
+  static Integer exitCode(List<Pod> pods) {
+    for (Pod pod : pods) {
+      for (ContainerStatus cs : containerStatuses(pod)) {
+        ContainerStateTerminated t = cs.getState() == null ? null : cs.getState().getTerminated();
+        if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
+          return t.getExitCode();
+        }
+      }
+    }
+    return null;
   }
 
   private static Optional<String> blocked(Pod pod) {

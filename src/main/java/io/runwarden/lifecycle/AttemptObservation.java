@@ -5,8 +5,9 @@ package io.runwarden.lifecycle;
  * shell from the Job and pod informers; the core only reads it.
  *
  * @param detail for humans: the pod's waiting reason, termination message, or why the Job ended
+ * @param exitCode a failed attempt's container exit code, when a container exited non-zero
  */
-public record AttemptObservation(State state, String worker, String detail) {
+public record AttemptObservation(State state, String worker, String detail, Integer exitCode) {
 
   public enum State {
     /** No Job for the attempt yet: it is to be created. */
@@ -26,6 +27,10 @@ public record AttemptObservation(State state, String worker, String detail) {
   }
 
   public static AttemptObservation of(State state, String worker, String detail) {
-    return new AttemptObservation(state, worker, detail);
+    return new AttemptObservation(state, worker, detail, null);
+  }
+
+  public static AttemptObservation failed(String worker, String detail, Integer exitCode) {
+    return new AttemptObservation(State.Failed, worker, detail, exitCode);
   }
 }

@@ -27,6 +27,9 @@ public record RunPolicy(
     Duration backoffInitial,
     double backoffFactor,
     Duration backoffMax,
+    double jitter,
+    Optional<Integer> maxAttemptsWithoutProgress,
+    Set<Integer> nonRetryableExitCodes,
     Set<RetryReason> retryOn,
     ResumePolicy resume,
     boolean suspend,
@@ -39,6 +42,9 @@ public record RunPolicy(
 
   /** The shortest timeout (timeouts.*, externalService.timeout, ttlAfterFinished). */
   public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+
+  /** How much each retry delay is spread when the spec says nothing (spec.retry.backoff.jitter). */
+  public static final double DEFAULT_JITTER = 0.1;
 
   /** The shortest backoff. */
   public static final Duration MIN_BACKOFF = Duration.ofMillis(100);
@@ -71,6 +77,21 @@ public record RunPolicy(
         max.compareTo(initial) >= 0,
         "retry.backoff.max",
         "must not be shorter than spec.retry.backoff.initial");
+    double jitter = Optional.ofNullable(b.getJitter()).orElse(DEFAULT_JITTER);
+    check(jitter >= 0 && jitter <= 1, "retry.backoff.jitter", "must be between 0 and 1");
+    Optional<Integer> withoutProgress = Optional.ofNullable(r.getMaxAttemptsWithoutProgress());
+    check(
+        withoutProgress.map(n -> n >= 1 && n <= 100).orElse(true),
+        "retry.maxAttemptsWithoutProgress",
+        "must be between 1 and 100");
+    Set<Integer> exitCodes =
+        r.getNonRetryableExitCodes() == null
+            ? Set.of()
+            : new java.util.HashSet<>(r.getNonRetryableExitCodes());
+    check(
+        exitCodes.stream().allMatch(c -> c != null && c >= 1 && c <= 255),
+        "retry.nonRetryableExitCodes",
+        "exit codes are between 1 and 255");
     Set<RetryReason> on =
         r.getReasons() == null || r.getReasons().isEmpty()
             ? EnumSet.allOf(RetryReason.class)
@@ -108,6 +129,9 @@ public record RunPolicy(
         initial,
         factor,
         max,
+        jitter,
+        withoutProgress,
+        exitCodes,
         on,
         s.getResume() == null ? ResumePolicy.FromCheckpoint : s.getResume(),
         Boolean.TRUE.equals(s.getSuspend()),

@@ -72,6 +72,11 @@ final class Transitions {
       fail(e, Reasons.NON_RETRYABLE, cause + " Not retried: " + why + ".");
       return;
     }
+    var crashLoop = CrashLoopGuard.stuckAcrossAttempts(e);
+    if (crashLoop.isPresent()) {
+      fail(e, Reasons.NO_PROGRESS_ACROSS_ATTEMPTS, cause + " " + crashLoop.get());
+      return;
+    }
     int used = s.getRetryCount();
     if (used >= policy.maxRetries()) {
       String budget =
@@ -81,18 +86,15 @@ final class Transitions {
       fail(e, Reasons.RETRIES_EXHAUSTED, cause + budget + reason + ").");
       return;
     }
-    Instant timeoutAt = e.timeoutAt();
-    Instant next = e.now.plus(policy.backoff(used));
-    if (next.isAfter(timeoutAt)) {
-      next = timeoutAt; // the deadline fires first: "deadline beats pending retries"
-    }
+    RetryDelay.Next retry = RetryDelay.next(e, used, r);
+    Instant next = retry.at();
     s.setRetryCount(used + 1);
     s.setNextRetryAt(Times.format(next));
     s.setPhase(Phase.Retrying);
     s.setReason(reason);
     String message =
-        "%s Retry %d/%d starts at %s."
-            .formatted(cause, used + 1, policy.maxRetries(), Times.format(next));
+        "%s Retry %d/%d starts at %s%s."
+            .formatted(cause, used + 1, policy.maxRetries(), Times.format(next), retry.why());
     s.setMessage(message);
     e.warning(reason, message);
     e.wake(next);
@@ -197,6 +199,16 @@ final class Transitions {
           e.jobIs(AttemptObservation.State.Gone)
               ? "The Job of attempt %d was deleted while it ran.".formatted(e.attempt())
               : "Attempt %d failed: %s.".formatted(e.attempt(), e.job.detail());
+      Integer code = e.job.exitCode();
+      if (code != null && e.policy.nonRetryableExitCodes().contains(code)) {
+        fail(
+            e,
+            Reasons.NON_RETRYABLE,
+            cause
+                + " Exit code %d is in spec.retry.nonRetryableExitCodes: not retried."
+                    .formatted(code));
+        return true;
+      }
       boolean retryable = r == null || !Boolean.FALSE.equals(r.getRetryable());
       attemptEnded(e, Reasons.WORKER_FAILED, RetryReason.WorkerFailed, cause, retryable, r);
       return true;

@@ -160,6 +160,33 @@ class ManagedExecutionTest {
   }
 
   @Test
+  void anExitCodeListedAsNonRetryableFailsTheRunAtOnce() {
+    create(
+        "badarg",
+        r -> {
+          var retry = new io.runwarden.api.v1alpha1.RetryPolicy();
+          retry.setMaxRetries(3);
+          retry.setNonRetryableExitCodes(List.of(2, 42));
+          r.getSpec().setRetry(retry);
+        });
+    Job job = awaitJob("badarg-1");
+    var pod = kubelet.startPod(job);
+    kubelet.running(pod);
+    runs.awaitPhase("badarg", Phase.Running);
+    kubelet.terminated(pod, 2, "unknown flag --modle");
+    kubelet.finishJob(job, false);
+
+    QualificationRun failed = runs.awaitPhase("badarg", Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.NON_RETRYABLE);
+    assertThat(failed.getStatus().getMessage())
+        .contains("exited 2")
+        .contains("unknown flag --modle")
+        .contains("Exit code 2 is in spec.retry.nonRetryableExitCodes");
+    assertThat(failed.getStatus().getAttempt()).isEqualTo(1);
+    assertThat(failed.getStatus().getRetryCount()).isZero();
+  }
+
+  @Test
   void podStuckInImagePullBackOffIsAStartTimeoutWithTheReasonThenRetried() {
     create("badimage", r -> r.getSpec().getTimeouts().setStart("2s"));
     Job job = awaitJob("badimage-1");

@@ -41,6 +41,7 @@ final class RunSimulator {
     b.setInitial(initial);
     b.setFactor(factor);
     b.setMax(cap);
+    b.setJitter(0.0); // exact times in these tests; RetryDelayTest covers the spread
     r.setBackoff(b);
     return r;
   }

@@ -101,6 +101,21 @@ class BadInputIT {
         new Refused("negative-retries", "retry: {maxRetries: -1}", "spec.retry.maxRetries"),
         new Refused("huge-retries", "retry: {maxRetries: 100000}", "spec.retry.maxRetries"),
         new Refused("huge-factor", "retry: {backoff: {factor: 50}}", "spec.retry.backoff.factor"),
+        new Refused(
+            "negative-jitter", "retry: {backoff: {jitter: -0.5}}", "spec.retry.backoff.jitter"),
+        new Refused("huge-jitter", "retry: {backoff: {jitter: 2}}", "spec.retry.backoff.jitter"),
+        new Refused(
+            "exit-code-zero",
+            "retry: {nonRetryableExitCodes: [0]}",
+            "spec.retry.nonRetryableExitCodes"),
+        new Refused(
+            "huge-exit-code",
+            "retry: {nonRetryableExitCodes: [99999999999]}",
+            "spec.retry.nonRetryableExitCodes"),
+        new Refused(
+            "zero-crash-loop-guard",
+            "retry: {maxAttemptsWithoutProgress: 0}",
+            "spec.retry.maxAttemptsWithoutProgress"),
         new Refused("unknown-enum", "resume: Sometimes", "spec.resume"),
         new Refused("unknown-retry-reason", "retry: {reasons: [Sometimes]}", "spec.retry.reasons"),
         new Refused("missing-key", "concurrency: {policy: Forbid}", "spec.concurrency.key"),
@@ -194,6 +209,7 @@ class BadInputIT {
             "millisecond-heartbeat", "timeouts: {heartbeat: 1ms}", "spec.timeouts.heartbeat"),
         new Refused(
             "tiny-backoff", "retry: {backoff: {initial: 1ms}}", "spec.retry.backoff.initial"),
+
         // Ceilings: the operator's maxDuration (365d by default).
         new Refused("century-run", "timeouts: {run: 36500d}", "spec.timeouts.run"),
         new Refused("forever-ttl", "ttlAfterFinished: 999999999d", "spec.ttlAfterFinished"),
@@ -320,6 +336,10 @@ class BadInputIT {
         patchReport("clamp", "{\"checkpoint\": \"" + "x".repeat(40_000) + "\"}");
     assertThat(oversize.exitCode()).isNotZero();
     assertThat(oversize.stderr()).contains("status.checkpoint");
+    Kubectl.Result longRetryAfter =
+        patchReport("clamp", "{\"retryAfter\": \"" + "9".repeat(100) + "s\"}");
+    assertThat(longRetryAfter.exitCode()).isNotZero();
+    assertThat(longRetryAfter.stderr()).contains("status.retryAfter");
     assertThat(status("clamp").getPhase()).isEqualTo(Phase.Running);
   }
 

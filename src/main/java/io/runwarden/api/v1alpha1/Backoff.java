@@ -7,7 +7,10 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
-/** delay(n) = min(initial * factor^n, max), and never later than the run deadline. */
+/**
+ * delay(n) = min(initial * factor^n, max) * (1 - jitter * spread(run, attempt)), never earlier than
+ * the worker asked (retryAfter) and never later than the run deadline.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Backoff {
 
@@ -25,6 +28,22 @@ public class Backoff {
   @Pattern(Durations.PATTERN)
   @Size(max = Durations.MAX_LENGTH)
   private String max;
+
+  @JsonPropertyDescription(
+      "Spread of each delay, 0 to 1 (default 0.1): the delay is shortened by up to this fraction,"
+          + " the same for a run and attempt every time, different across runs, so runs that fail"
+          + " together do not retry together.")
+  @Min(0)
+  @Max(1)
+  private Double jitter;
+
+  public Double getJitter() {
+    return jitter;
+  }
+
+  public void setJitter(Double jitter) {
+    this.jitter = jitter;
+  }
 
   public String getInitial() {
     return initial;

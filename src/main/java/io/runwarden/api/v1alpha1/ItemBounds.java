@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Bounds the generator cannot express: {@code @Size} on a list or map bounds its size, not its
  * items. The API server should refuse an oversize item at the door (naming the field) rather than
- * leave it to the operator's own check, so these get a {@code maxLength} here.
+ * leave it to the operator's own check, so these get a {@code maxLength} (or a range) here.
  */
 final class ItemBounds {
 
@@ -36,6 +36,16 @@ final class ItemBounds {
           .getAdditionalProperties()
           .getSchema()
           .setMaxLength(LABEL_VALUE);
+      // Exit codes: 1-255 at the door, so a number past an int never reaches the operator.
+      JSONSchemaProps code =
+          spec.getProperties()
+              .get("retry")
+              .getProperties()
+              .get("nonRetryableExitCodes")
+              .getItems()
+              .getSchema();
+      code.setMinimum(1.0);
+      code.setMaximum(255.0);
     }
   }
 }

@@ -30,6 +30,37 @@ public class RetryPolicy {
   @Size(max = 16)
   private List<RetryReason> reasons;
 
+  @JsonPropertyDescription(
+      "Crash-loop guard (off unless set, 1 to 100): when this many consecutive attempts end"
+          + " without getting past the item they started from, the run fails"
+          + " NoProgressAcrossAttempts instead of redoing the same work until the budget is gone.")
+  @Min(1)
+  @Max(100)
+  private Integer maxAttemptsWithoutProgress;
+
+  @JsonPropertyDescription(
+      "Managed mode: container exit codes (1 to 255) that mean a permanent failure, e.g. [2, 42]:"
+          + " an attempt whose container exits with one fails the run NonRetryable at once, the"
+          + " exit code in the message.")
+  @Size(max = 32)
+  private List<Integer> nonRetryableExitCodes;
+
+  public List<Integer> getNonRetryableExitCodes() {
+    return nonRetryableExitCodes;
+  }
+
+  public void setNonRetryableExitCodes(List<Integer> nonRetryableExitCodes) {
+    this.nonRetryableExitCodes = nonRetryableExitCodes;
+  }
+
+  public Integer getMaxAttemptsWithoutProgress() {
+    return maxAttemptsWithoutProgress;
+  }
+
+  public void setMaxAttemptsWithoutProgress(Integer maxAttemptsWithoutProgress) {
+    this.maxAttemptsWithoutProgress = maxAttemptsWithoutProgress;
+  }
+
   public Integer getMaxRetries() {
     return maxRetries;
   }

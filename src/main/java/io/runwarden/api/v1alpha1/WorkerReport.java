@@ -61,6 +61,20 @@ public class WorkerReport {
   @Size(max = 253)
   private String serviceJobId;
 
+  @JsonPropertyDescription(
+      "With outcome Failed: no retry before this, a duration from the report (30s, 5m) or an RFC"
+          + " 3339 time (a rate-limited API: not before 14:05). Never past the run deadline.")
+  @Size(max = 64)
+  private String retryAfter;
+
+  public String getRetryAfter() {
+    return retryAfter;
+  }
+
+  public void setRetryAfter(String retryAfter) {
+    this.retryAfter = retryAfter;
+  }
+
   @JsonPropertyDescription("Set once, when the attempt ends: Succeeded or Failed.")
   private Outcome outcome;
 
