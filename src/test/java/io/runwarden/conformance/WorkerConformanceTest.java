@@ -468,14 +468,14 @@ class WorkerConformanceTest {
               javaLibrary(),
               "load",
               "w-1",
-              Map.of("CONFORMANCE_ITEMS", "1200", "CONFORMANCE_ITEM_MS", "10"));
+              Map.of("CONFORMANCE_ITEMS", "600", "CONFORMANCE_ITEM_MS", "10"));
       runs.awaitPhase("load", Phase.Succeeded, Duration.ofMinutes(2));
       double minutes = Duration.between(begin, Instant.now()).toMillis() / 60_000.0;
       assertThat(w.exitCode()).isZero();
       // The claim, one write per 5 s of progress, the outcome.
       long allowed = 2 + (long) Math.ceil(minutes * 60 / 5.0) + 1;
       System.out.printf(
-          "conformance java: 1,200 progress calls over %.1f s, %d report writes (%.1f per minute)%n",
+          "conformance java: 600 progress calls over %.1f s, %d report writes (%.1f per minute)%n",
           minutes * 60, heartbeats.size(), heartbeats.size() / minutes);
       assertThat(heartbeats.size()).isBetween(3, (int) allowed);
     }
