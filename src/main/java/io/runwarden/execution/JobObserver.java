@@ -69,6 +69,13 @@ public final class JobObserver {
       }
       Optional<JobCondition> failed = jobCondition(job, "Failed");
       if (failed.isPresent()) {
+        for (Pod pod : pods) {
+          Optional<String> disruption = disruption(pod);
+          if (disruption.isPresent()) {
+            return AttemptObservation.of(
+                State.Disrupted, pod.getMetadata().getName(), disruption.get());
+          }
+        }
         return AttemptObservation.failed(
             podName(pods), failure(job, failed.get(), pods), exitCode(pods));
       }
@@ -118,6 +125,42 @@ public final class JobObserver {
         + " failed: "
         + condition.getReason()
         + (condition.getMessage() == null ? "" : ": " + UserText.escape(condition.getMessage()));
+  }
+
+  /** Pod status reasons that mean the pod was taken away, not that its program failed. */
+  static final Set<String> DISRUPTION_REASONS =
+      Set.of("Evicted", "Preempting", "Preempted", "NodeLost", "Shutdown", "Terminated");
+
+  /**
+   * Why the pod was taken away, if it was: evicted (node pressure, the eviction API), preempted,
+   * its node lost or shut down, or a DisruptionTarget condition (Kubernetes 1.26+).
+   */
+  static Optional<String> disruption(Pod pod) {
+    if (pod.getStatus() == null) return Optional.empty();
+    String reason = pod.getStatus().getReason();
+    String message = pod.getStatus().getMessage();
+    if (reason != null && DISRUPTION_REASONS.contains(reason)) {
+      return Optional.of(
+          "pod "
+              + pod.getMetadata().getName()
+              + " "
+              + reason
+              + (message == null ? "" : ": " + UserText.escape(message)));
+    }
+    if (pod.getStatus().getConditions() != null) {
+      for (PodCondition c : pod.getStatus().getConditions()) {
+        if ("DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())) {
+          return Optional.of(
+              "pod "
+                  + pod.getMetadata().getName()
+                  + " disrupted ("
+                  + c.getReason()
+                  + (c.getMessage() == null ? "" : ": " + UserText.escape(c.getMessage()))
+                  + ")");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The first non-zero exit code among the attempt's containers, if one exited so. */

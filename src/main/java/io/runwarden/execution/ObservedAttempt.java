@@ -21,6 +21,8 @@ public record ObservedAttempt(
 
   public boolean finished() {
     AttemptObservation.State s = observation.state();
-    return s == AttemptObservation.State.Succeeded || s == AttemptObservation.State.Failed;
+    return s == AttemptObservation.State.Succeeded
+        || s == AttemptObservation.State.Failed
+        || s == AttemptObservation.State.Disrupted;
   }
 }

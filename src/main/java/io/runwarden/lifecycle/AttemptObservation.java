@@ -20,6 +20,11 @@ public record AttemptObservation(State state, String worker, String detail, Inte
     Started,
     Succeeded,
     Failed,
+    /**
+     * The attempt's pod was evicted or preempted, or its node went away: not the worker's doing.
+     * Retried outside the retry budget.
+     */
+    Disrupted,
     /** The Job was seen before and has been deleted behind the operator's back. */
     Gone,
     /** The API server refused to create the Job: the template cannot become a Job. */

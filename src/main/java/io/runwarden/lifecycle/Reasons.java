@@ -14,6 +14,8 @@ public final class Reasons {
   public static final String RETRIES_EXHAUSTED = "RetriesExhausted";
   public static final String NON_RETRYABLE = "NonRetryable";
   public static final String NO_PROGRESS_ACROSS_ATTEMPTS = "NoProgressAcrossAttempts";
+  public static final String DISRUPTED = "Disrupted";
+  public static final String DISRUPTIONS_EXHAUSTED = "DisruptionsExhausted";
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String RETRY_STARTED = "RetryStarted";
   public static final String SUSPENDED = "Suspended";

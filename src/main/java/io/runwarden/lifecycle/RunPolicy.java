@@ -30,6 +30,7 @@ public record RunPolicy(
     double jitter,
     Optional<Integer> maxAttemptsWithoutProgress,
     Set<Integer> nonRetryableExitCodes,
+    int maxDisruptions,
     Set<RetryReason> retryOn,
     ResumePolicy resume,
     boolean suspend,
@@ -45,6 +46,11 @@ public record RunPolicy(
 
   /** How much each retry delay is spread when the spec says nothing (spec.retry.backoff.jitter). */
   public static final double DEFAULT_JITTER = 0.1;
+
+  /**
+   * Disruptions retried outside the budget when the spec says nothing (spec.retry.maxDisruptions).
+   */
+  public static final int DEFAULT_MAX_DISRUPTIONS = 10;
 
   /** The shortest backoff. */
   public static final Duration MIN_BACKOFF = Duration.ofMillis(100);
@@ -92,6 +98,11 @@ public record RunPolicy(
         exitCodes.stream().allMatch(c -> c != null && c >= 1 && c <= 255),
         "retry.nonRetryableExitCodes",
         "exit codes are between 1 and 255");
+    int maxDisruptions = Optional.ofNullable(r.getMaxDisruptions()).orElse(DEFAULT_MAX_DISRUPTIONS);
+    check(
+        maxDisruptions >= 0 && maxDisruptions <= 1000,
+        "retry.maxDisruptions",
+        "must be between 0 and 1000");
     Set<RetryReason> on =
         r.getReasons() == null || r.getReasons().isEmpty()
             ? EnumSet.allOf(RetryReason.class)
@@ -132,6 +143,7 @@ public record RunPolicy(
         jitter,
         withoutProgress,
         exitCodes,
+        maxDisruptions,
         on,
         s.getResume() == null ? ResumePolicy.FromCheckpoint : s.getResume(),
         Boolean.TRUE.equals(s.getSuspend()),

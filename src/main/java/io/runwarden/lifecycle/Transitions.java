@@ -194,11 +194,18 @@ final class Transitions {
       succeed(e, r, "Attempt %d succeeded: %s.".formatted(e.attempt(), e.job.detail()));
       return true;
     }
-    if (e.jobIs(AttemptObservation.State.Failed) || e.jobIs(AttemptObservation.State.Gone)) {
-      String cause =
-          e.jobIs(AttemptObservation.State.Gone)
-              ? "The Job of attempt %d was deleted while it ran.".formatted(e.attempt())
-              : "Attempt %d failed: %s.".formatted(e.attempt(), e.job.detail());
+    if (e.jobIs(AttemptObservation.State.Disrupted)) {
+      Disruptions.attemptDisrupted(
+          e, "Attempt %d was disrupted: %s.".formatted(e.attempt(), e.job.detail()), r);
+      return true;
+    }
+    if (e.jobIs(AttemptObservation.State.Gone)) {
+      Disruptions.attemptDisrupted(
+          e, "The Job of attempt %d was deleted while it ran.".formatted(e.attempt()), r);
+      return true;
+    }
+    if (e.jobIs(AttemptObservation.State.Failed)) {
+      String cause = "Attempt %d failed: %s.".formatted(e.attempt(), e.job.detail());
       Integer code = e.job.exitCode();
       if (code != null && e.policy.nonRetryableExitCodes().contains(code)) {
         fail(

@@ -112,6 +112,33 @@ class JobObserverTest {
                 .endStatus());
   }
 
+  static Pod evicted() {
+    return pod(
+        "p",
+        "Failed",
+        b ->
+            b.editStatus()
+                .withReason("Evicted")
+                .withMessage("The node was low on resource: memory.")
+                .endStatus());
+  }
+
+  static Pod disruptionTarget() {
+    return pod(
+        "p",
+        "Failed",
+        b ->
+            b.editStatus()
+                .addToConditions(
+                    new PodConditionBuilder()
+                        .withType("DisruptionTarget")
+                        .withStatus("True")
+                        .withReason("PreemptionByScheduler")
+                        .withMessage("preempted by a higher priority pod")
+                        .build())
+                .endStatus());
+  }
+
   static Pod unschedulable() {
     return pod(
         "p",
@@ -202,7 +229,21 @@ class JobObserverTest {
             List.of(running("p")),
             State.Started,
             "p",
-            "pod running"));
+            "pod running"),
+        row(
+            "a failed Job whose pod was evicted is a disruption, not a failure",
+            job("Failed:BackoffLimitExceeded"),
+            List.of(evicted()),
+            State.Disrupted,
+            "p",
+            "pod p Evicted: The node was low on resource: memory."),
+        row(
+            "a DisruptionTarget condition (Kubernetes 1.26+) is a disruption too",
+            job("Failed:BackoffLimitExceeded"),
+            List.of(disruptionTarget()),
+            State.Disrupted,
+            "p",
+            "pod p disrupted (PreemptionByScheduler"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -187,6 +187,33 @@ class ManagedExecutionTest {
   }
 
   @Test
+  void anEvictedAttemptIsRetriedWithoutUsingTheRetryBudget() {
+    create("evicted", r -> {});
+    Job job = awaitJob("evicted-1");
+    var pod = kubelet.startPod(job);
+    kubelet.running(pod);
+    runs.awaitPhase("evicted", Phase.Running);
+    kubelet.evicted(pod, "The node was low on resource: memory.");
+    kubelet.finishJob(job, false);
+
+    awaitJob("evicted-2");
+    QualificationRun retried =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> runs.get("evicted"),
+                r -> r.getStatus().getAttempt() == 2 && r.getStatus().getPhase() == Phase.Pending);
+    assertThat(retried.getStatus().getRetryCount()).as("the budget is untouched").isZero();
+    assertThat(retried.getStatus().getDisruptions()).isEqualTo(1);
+    assertThat(retried.getStatus().getAttempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.getReason()).isEqualTo(Reasons.DISRUPTED));
+    assertThat(retried.getStatus().getLastErrorMessage())
+        .contains("Evicted")
+        .contains("low on resource");
+  }
+
+  @Test
   void podStuckInImagePullBackOffIsAStartTimeoutWithTheReasonThenRetried() {
     create("badimage", r -> r.getSpec().getTimeouts().setStart("2s"));
     Job job = awaitJob("badimage-1");

@@ -93,6 +93,24 @@ public final class FakeKubelet {
             .build());
   }
 
+  /**
+   * What the kubelet does to a pod it evicts under node pressure: phase Failed, reason Evicted, the
+   * container killed (exit 137).
+   */
+  public void evicted(Pod pod, String message) {
+    terminated(pod, 137, null);
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.getStatus().setReason("Evicted");
+              p.getStatus().setMessage(message);
+              return p;
+            });
+  }
+
   /** What the Job controller does when the pod ends: Complete or Failed. */
   public void finishJob(Job job, boolean succeeded) {
     client

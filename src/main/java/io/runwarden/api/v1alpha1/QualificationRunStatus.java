@@ -37,6 +37,11 @@ public class QualificationRunStatus {
   @JsonPropertyDescription("Retries used so far.")
   private Integer retryCount;
 
+  @JsonPropertyDescription(
+      "Attempts ended by a disruption (pod evicted or preempted, node gone, the attempt's Job"
+          + " deleted): retried without using the retry budget, up to spec.retry.maxDisruptions.")
+  private Integer disruptions;
+
   @JsonPropertyDescription("Retry budget in force (spec.retry.maxRetries or the operator default).")
   private Integer maxRetries;
 
@@ -141,6 +146,14 @@ public class QualificationRunStatus {
 
   public void setAttempt(Integer attempt) {
     this.attempt = attempt;
+  }
+
+  public Integer getDisruptions() {
+    return disruptions;
+  }
+
+  public void setDisruptions(Integer disruptions) {
+    this.disruptions = disruptions;
   }
 
   public Integer getRetryCount() {

@@ -53,6 +53,22 @@ public class RetryPolicy {
     this.nonRetryableExitCodes = nonRetryableExitCodes;
   }
 
+  @JsonPropertyDescription(
+      "Managed mode: attempts ended by a disruption (an evicted or preempted pod, a lost node, the"
+          + " attempt's Job deleted by someone else) are retried without using maxRetries, up to"
+          + " this many (default 10, 0 to 1000); then the run fails DisruptionsExhausted.")
+  @Min(0)
+  @Max(1000)
+  private Integer maxDisruptions;
+
+  public Integer getMaxDisruptions() {
+    return maxDisruptions;
+  }
+
+  public void setMaxDisruptions(Integer maxDisruptions) {
+    this.maxDisruptions = maxDisruptions;
+  }
+
   public Integer getMaxAttemptsWithoutProgress() {
     return maxAttemptsWithoutProgress;
   }
