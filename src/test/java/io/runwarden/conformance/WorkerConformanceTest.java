@@ -403,34 +403,27 @@ class WorkerConformanceTest {
    * with checkpoints, killed with SIGKILL after item 8; attempt 2 resumes from the last checkpoint
    * that reached the API server and the run succeeds.
    */
-  @Test
-  void theReadmeWorkerResumesAfterAKill() throws Exception {
-    create("readme");
-    Library readme =
-        new Library(
-            "readme",
-            javaLibrary().command().stream()
-                .map(a -> a.equals(CONFORMANCE_MAIN) ? "io.runwarden.worker.readme.Worker" : a)
-                .toList());
-    Worker first = start(readme, "readme", "w-1", Map.of());
+  private void theReadmeWorkerResumesAfterAKill(Library readme, String run) throws Exception {
+    create(run);
+    Worker first = start(readme, run, "w-1", Map.of());
     await().atMost(Runs.WAIT).until(() -> first.raw.contains("item 8 done"));
     first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no last flush
     first.process.waitFor();
 
-    await().atMost(Runs.WAIT).until(() -> attempt("readme") == 2);
-    QualificationRun retrying = runs.get("readme");
+    await().atMost(Runs.WAIT).until(() -> attempt(run) == 2);
+    QualificationRun retrying = runs.get(run);
     long resumeAt = retrying.getStatus().getProgress().getCompleted();
-    Worker second = start(readme, "readme", "w-2", Map.of());
+    Worker second = start(readme, run, "w-2", Map.of());
 
-    QualificationRun run = runs.awaitPhase("readme", Phase.Succeeded);
+    QualificationRun stored = runs.awaitPhase(run, Phase.Succeeded);
     System.out.printf(
         "README worker: killed after item 8, attempt 2 resumed at item %d (checkpoint %s)%n",
         resumeAt, retrying.getStatus().getCheckpoint());
     assertThat(resumeAt).isBetween(1L, 8L);
     assertThat(second.raw.get(0)).isEqualTo("item " + (resumeAt + 1) + " done");
-    assertThat(run.getStatus().getAttempt()).isEqualTo(2);
-    assertThat(run.getStatus().getProgress().getCompleted()).isEqualTo(20L);
-    assertThat(run.getStatus().getCheckpoint()).isEqualTo("item-20");
+    assertThat(stored.getStatus().getAttempt()).isEqualTo(2);
+    assertThat(stored.getStatus().getProgress().getCompleted()).isEqualTo(20L);
+    assertThat(stored.getStatus().getCheckpoint()).isEqualTo("item-20");
   }
 
   /**
@@ -438,18 +431,17 @@ class WorkerConformanceTest {
    * (5 min: a heartbeat every 30 s) and progress reported after every one of 2,000 items over about
    * 20 s, the report is written at most once per progress interval (5 s), not per item.
    */
-  @Test
-  void aWorkerReportingEveryItemWritesAtMostOncePerProgressInterval() throws Exception {
-    QualificationRun run = RunFixtures.run("load", ns);
+  private void oneWorkersLoad(Library lib, String name) throws Exception {
+    QualificationRun run = RunFixtures.run(name, ns);
     run.getSpec().getTimeouts().setRun("5m");
     client.resources(QualificationRun.class).inNamespace(ns).resource(run).create();
-    createRole("load");
+    createRole(name);
     List<String> heartbeats = new CopyOnWriteArrayList<>();
     try (var watch =
         client
             .resources(io.runwarden.api.v1alpha1.QualificationRunReport.class)
             .inNamespace(ns)
-            .withName("load")
+            .withName(name)
             .watch(
                 new io.fabric8.kubernetes.client.Watcher<>() {
                   @Override
@@ -464,12 +456,8 @@ class WorkerConformanceTest {
                 })) {
       Instant begin = Instant.now();
       Worker w =
-          start(
-              javaLibrary(),
-              "load",
-              "w-1",
-              Map.of("CONFORMANCE_ITEMS", "600", "CONFORMANCE_ITEM_MS", "10"));
-      runs.awaitPhase("load", Phase.Succeeded, Duration.ofMinutes(2));
+          start(lib, name, "w-1", Map.of("CONFORMANCE_ITEMS", "600", "CONFORMANCE_ITEM_MS", "10"));
+      runs.awaitPhase(name, Phase.Succeeded, Duration.ofMinutes(2));
       double minutes = Duration.between(begin, Instant.now()).toMillis() / 60_000.0;
       assertThat(w.exitCode()).isZero();
       // The claim, one write per 5 s of progress, the outcome.
@@ -504,10 +492,34 @@ class WorkerConformanceTest {
                 "cd " + py.resolve("examples") + " && " + README_WRAPPER_COMMAND)));
   }
 
-  /** The README's TypeScript, Python and shell workers, as written: 20 items, then success. */
+  /**
+   * The README's workers, as written, all at once: the Java one killed after item 8 and resumed;
+   * the TypeScript, Python and shell ones doing their 20 items; beside them, one Java library
+   * worker's load on the API server.
+   */
   @Test
-  void theReadmeWorkersDoTheirTwentyItems() {
-    eachLibrary("readme", readmeWorkers(), this::theReadmeWorkersDoTheirTwentyItems);
+  void theReadmeWorkersAndOneWorkersLoad() {
+    Library javaReadme =
+        new Library(
+            "java",
+            javaLibrary().command().stream()
+                .map(a -> a.equals(CONFORMANCE_MAIN) ? "io.runwarden.worker.readme.Worker" : a)
+                .toList());
+    Library load = new Library("load", javaLibrary().command());
+    eachLibrary(
+        "readme",
+        Stream.concat(Stream.of(javaReadme, load), readmeWorkers()),
+        (lib, run) -> {
+          try {
+            switch (lib.name()) {
+              case "java" -> theReadmeWorkerResumesAfterAKill(lib, run);
+              case "load" -> oneWorkersLoad(lib, run);
+              default -> theReadmeWorkersDoTheirTwentyItems(lib, run);
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   private void theReadmeWorkersDoTheirTwentyItems(Library lib, String run) {
