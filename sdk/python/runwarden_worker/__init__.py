@@ -37,6 +37,7 @@ __all__ = ["Worker", "Claimed", "Lost", "AttemptCancelled", "ApiError", "parse_d
 
 GROUP_VERSION = "runwarden.io/v1alpha1"
 DEFAULT_HEARTBEAT = 30.0
+REFUSAL_PATIENCE = 30.0  # seconds a 401/403 is tried again at least (an API server restarting)
 
 
 class AttemptCancelled(Exception):
@@ -163,6 +164,7 @@ class Worker:
         self._last_check = 0.0
         self._retry_at = 0.0
         self._failures = 0
+        self._refused_since = 0.0
         self._thread: Optional[threading.Thread] = None
 
     @classmethod
@@ -368,9 +370,10 @@ class Worker:
                 self._last_write = time.monotonic()
                 self._failures = 0
                 self._retry_at = 0.0
+                self._refused_since = 0.0
             except ApiError as e:
                 self._pending.restore(fields)
-                if e.transient:
+                if e.transient or self._refusal_may_pass(e):
                     self._failures += 1
                     self._retry_at = time.monotonic() + backoff(self._failures)
                     if raise_transient:
@@ -381,6 +384,16 @@ class Worker:
                     self._cancel(f"the run {self.run} is gone")
                 else:
                     self._cancel(f"the API server refused this worker's report: {e}")
+
+    def _refusal_may_pass(self, e: ApiError) -> bool:
+        """A 401/403 is tried again for the run's heartbeat limit (at least 30 s): an API server that
+        has just restarted refuses requests until its RBAC caches are filled; longer is real."""
+        if e.code not in (401, 403):
+            return False
+        now = time.monotonic()
+        if not self._refused_since:
+            self._refused_since = now
+        return now - self._refused_since < max(self._interval * 3, REFUSAL_PATIENCE)
 
     def _check_run(self) -> None:
         try:

@@ -15,6 +15,8 @@ export { Api, ApiError } from "./api.js";
 
 const GROUP_VERSION = "runwarden.io/v1alpha1";
 const DEFAULT_HEARTBEAT_MS = 30_000;
+/** How long a 401/403 is tried again at least (an API server restarting fills its RBAC caches). */
+const REFUSAL_PATIENCE_MS = 30_000;
 
 /** The attempt is no longer this worker's: a newer attempt, the run ended, another worker. */
 export class AttemptCancelledError extends Error {
@@ -133,6 +135,7 @@ export class Worker {
   private failures = 0;
   private writing: Promise<void> = Promise.resolve();
   private ticking = false;
+  private refusedSince = 0;
   private readonly sigterm = () => void this.onSigterm();
 
   constructor(options: WorkerOptions) {
@@ -355,10 +358,11 @@ export class Worker {
       this.lastWrite = Date.now();
       this.failures = 0;
       this.retryAt = 0;
+      this.refusedSince = 0;
     } catch (e) {
       this.pending.restore(fields);
       if (!(e instanceof ApiError)) throw e;
-      if (e.transient) {
+      if (e.transient || this.refusalMayPass(e)) {
         this.failures++;
         this.retryAt = Date.now() + backoffMs(this.failures);
         if (throwTransient) throw e;
@@ -370,6 +374,17 @@ export class Worker {
         this.cancel(`the API server refused this worker's report: ${e.message}`);
       }
     }
+  }
+
+  /**
+   * A 401/403 is tried again for the run's heartbeat limit (at least 30 s): an API server that has
+   * just restarted refuses requests until its RBAC caches are filled; longer is real.
+   */
+  private refusalMayPass(e: ApiError): boolean {
+    if (e.code !== 401 && e.code !== 403) return false;
+    const t = Date.now();
+    if (!this.refusedSince) this.refusedSince = t;
+    return t - this.refusedSince < Math.max(this.intervalMs * 3, REFUSAL_PATIENCE_MS);
   }
 
   private async checkRun(): Promise<void> {

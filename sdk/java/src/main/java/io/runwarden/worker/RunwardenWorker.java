@@ -55,6 +55,9 @@ public final class RunwardenWorker implements AutoCloseable {
 
   static final String GROUP_VERSION = "runwarden.io/v1alpha1";
 
+  /** How long a refusal (401, 403) is tried again at least, e.g. after an API server restart. */
+  static final Duration REFUSAL_PATIENCE = Duration.ofSeconds(30);
+
   /** Heartbeat when the run sets no heartbeat limit: still often enough to notice cancellation. */
   static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
 
@@ -84,6 +87,7 @@ public final class RunwardenWorker implements AutoCloseable {
   private long lastRunCheck;
   private long retryAt;
   private int failuresInARow;
+  private long refusedSince;
 
   private RunwardenWorker(Builder b) {
     this.ownsClient = b.client == null;
@@ -410,9 +414,10 @@ public final class RunwardenWorker implements AutoCloseable {
       lastWrite = System.nanoTime();
       failuresInARow = 0;
       retryAt = 0;
+      refusedSince = 0;
     } catch (KubernetesClientException e) {
       pending.restore(fields);
-      if (Retries.transientError(e)) {
+      if (Retries.transientError(e) || refusalMayPass(e)) {
         failuresInARow++;
         retryAt = System.nanoTime() + Retries.backoff(failuresInARow).toNanos();
         if (throwTransient) throw e;
@@ -429,6 +434,21 @@ public final class RunwardenWorker implements AutoCloseable {
             "the API server refused this worker's report: " + e.getCode() + " " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * A 401 or 403 is tried again for as long as the run's heartbeat limit (at least 30 s): an API
+   * server that has just restarted refuses requests until its RBAC caches are filled ("role ... not
+   * found"), and a worker that gave up then would be judged stuck. A refusal that lasts longer is
+   * real: the attempt is then over for this worker.
+   */
+  private boolean refusalMayPass(KubernetesClientException e) {
+    if (e.getCode() != 401 && e.getCode() != 403) return false;
+    long now = System.nanoTime();
+    if (refusedSince == 0) refusedSince = now;
+    long patience =
+        Math.max(heartbeatInterval.multipliedBy(3).toNanos(), REFUSAL_PATIENCE.toNanos());
+    return now - refusedSince < patience;
   }
 
   /** The run ended, or moved on to a newer attempt, without this worker's report saying so. */
