@@ -596,17 +596,12 @@ class WorkerConformanceTest {
   }
 
   static void oneRunRole(KubernetesClient client, String ns, String name) {
-    String yaml =
-        Readme.blocks("Worker protocol").stream()
-            .filter(b -> b.startsWith("apiVersion: rbac.authorization.k8s.io/v1"))
-            .findFirst()
-            .orElseThrow()
-            .replace("llm-batch-42", name);
     client
         .rbac()
         .roles()
         .inNamespace(ns)
-        .resource(client.getKubernetesSerialization().unmarshal(yaml, Role.class))
+        .resource(
+            client.getKubernetesSerialization().unmarshal(Readme.oneRunRole(name), Role.class))
         .create();
   }
 

@@ -359,13 +359,7 @@ class HelmChartIT {
 
   /** The README's one-run Role ("Worker protocol"), for run {@code name}. */
   private Role readmeRole(String name) {
-    String yaml =
-        Readme.blocks("Worker protocol").stream()
-            .filter(b -> b.startsWith("apiVersion: rbac.authorization.k8s.io/v1"))
-            .findFirst()
-            .orElseThrow()
-            .replace("llm-batch-42", name);
-    return client.getKubernetesSerialization().unmarshal(yaml, Role.class);
+    return client.getKubernetesSerialization().unmarshal(Readme.oneRunRole(name), Role.class);
   }
 
   private List<HasMetadata> render(String ns, com.marcnuri.helm.TemplateCommand template) {

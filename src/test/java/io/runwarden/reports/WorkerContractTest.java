@@ -141,11 +141,7 @@ class WorkerContractTest {
     create("other", r -> {});
     runs.awaitPhase("llm-batch-42", Phase.Pending);
     runs.awaitPhase("other", Phase.Pending);
-    String roleYaml =
-        Readme.blocks("Worker protocol").stream()
-            .filter(b -> b.startsWith("apiVersion: rbac.authorization.k8s.io/v1"))
-            .findFirst()
-            .orElseThrow();
+    String roleYaml = Readme.oneRunRole("llm-batch-42");
     client
         .load(new ByteArrayInputStream(roleYaml.getBytes(StandardCharsets.UTF_8)))
         .inNamespace(ns)

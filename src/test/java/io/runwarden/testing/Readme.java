@@ -43,6 +43,18 @@ public final class Readme {
     return blocks;
   }
 
+  /**
+   * The README's one-run Role for a worker ("Worker protocol"), as YAML, for run {@code run} (the
+   * README writes it for llm-batch-42).
+   */
+  public static String oneRunRole(String run) {
+    return blocks("Worker protocol").stream()
+        .filter(b -> b.startsWith("apiVersion: rbac.authorization.k8s.io/v1"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("README's Worker protocol has no Role"))
+        .replace("llm-batch-42", run);
+  }
+
   /** The non-blank lines of a block, trailing comments (" # ...") removed. */
   public static List<String> commands(String block) {
     return block
