@@ -50,12 +50,7 @@ final class ManualRequests {
       Transitions.closeAttempt(e, Outcome.Failed, Reasons.MANUAL_RETRY, e.currentReport());
       s.setLastErrorMessage("Attempt " + s.getAttempt() + " ended by a manual retry request.");
     }
-    s.setPhase(Phase.Retrying);
-    s.setNextRetryAt(Times.format(e.now));
-    e.normal(
-        Reasons.MANUAL_RETRY,
-        "Retry requested (%s): attempt %d starts now. %s"
-            .formatted(value, s.getAttempt() + 1, budget(e)));
+    startsNow(e, "Retry requested (%s): attempt %d".formatted(value, s.getAttempt() + 1));
   }
 
   /**
@@ -97,13 +92,18 @@ final class ManualRequests {
     }
     grantManualRetry(e);
     s.setCompletedAt(null);
-    s.setPhase(Phase.Retrying);
-    s.setNextRetryAt(Times.format(e.now));
-    e.normal(
-        Reasons.MANUAL_RETRY,
-        "Retry of the failed run requested (%s): one extra attempt, %d, starts now. %s"
-            .formatted(retry, s.getAttempt() + 1, budget(e)));
+    startsNow(
+        e,
+        "Retry of the failed run requested (%s): one extra attempt, %d,"
+            .formatted(retry, s.getAttempt() + 1));
     return true;
+  }
+
+  /** A granted retry: the next attempt opens now (RetryRule, same evaluation), announced. */
+  private static void startsNow(Evaluation e, String requested) {
+    e.s.setPhase(Phase.Retrying);
+    e.s.setNextRetryAt(Times.format(e.now));
+    e.normal(Reasons.MANUAL_RETRY, requested + " starts now. " + budget(e));
   }
 
   private static HandledRequests requests(Evaluation e) {

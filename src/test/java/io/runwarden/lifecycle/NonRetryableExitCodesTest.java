@@ -4,8 +4,6 @@ import static io.runwarden.lifecycle.RunSimulator.retry;
 import static io.runwarden.lifecycle.RunSimulator.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
-import io.runwarden.api.v1alpha1.AttemptJobSpec;
 import io.runwarden.api.v1alpha1.Phase;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -25,17 +23,7 @@ class NonRetryableExitCodesTest {
           spec.getTimeouts().setRun("1h");
           spec.setRetry(retry(3, "10s", 2.0, "1m"));
           spec.getRetry().setNonRetryableExitCodes(codes);
-          AttemptJobSpec job = new AttemptJobSpec();
-          job.setTemplate(
-              new PodTemplateSpecBuilder()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("w")
-                  .withImage("x")
-                  .endContainer()
-                  .endSpec()
-                  .build());
-          spec.setJob(job);
+          spec.setJob(RunSimulator.managedJob());
         });
   }
 

@@ -1,6 +1,8 @@
 package io.runwarden.lifecycle;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.runwarden.api.v1alpha1.AttemptJobSpec;
 import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.Outcome;
 import io.runwarden.api.v1alpha1.QualificationRun;
@@ -32,6 +34,21 @@ final class RunSimulator {
           spec.getTimeouts().setHeartbeat("30s");
           spec.setRetry(retry(2, "10s", 2.0, "1m"));
         });
+  }
+
+  /** Managed mode: a pod template with one container. */
+  static AttemptJobSpec managedJob() {
+    AttemptJobSpec job = new AttemptJobSpec();
+    job.setTemplate(
+        new PodTemplateSpecBuilder()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("w")
+            .withImage("x")
+            .endContainer()
+            .endSpec()
+            .build());
+    return job;
   }
 
   static RetryPolicy retry(int max, String initial, double factor, String cap) {
