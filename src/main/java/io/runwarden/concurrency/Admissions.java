@@ -7,6 +7,7 @@ import io.runwarden.lifecycle.Admission;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Times;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -17,10 +18,11 @@ import java.util.Set;
  * Who may hold a concurrency key. Pure: the runs of the namespace in, a verdict out, so every
  * reconcile and every operator restart reaches the same answer from the same runs.
  *
- * <p>A run holds its key once admitted (it has a phase and is not Queued) until it is terminal.
- * Forbid: a run is admitted when nobody holds the key and no run waiting for it is older (creation
- * time, then name). Replace: every older non-terminal run is replaced, and the newest is admitted
- * once they have ended.
+ * <p>A run holds its key once admitted (it has a phase and is not Queued) until it is terminal; up
+ * to {@code spec.concurrency.limit} runs (default 1) hold it at once. Forbid: a run is admitted
+ * when fewer than limit runs hold the key and no run waiting for it is older (creation time, then
+ * name); the others wait in line, position 1 next. Replace: the newest limit runs keep the key,
+ * every older non-terminal run is replaced, and the newest is admitted once they are marked.
  */
 public final class Admissions {
 
@@ -54,6 +56,7 @@ public final class Admissions {
     if (c == null || c.getPolicy() == ConcurrencySpec.Policy.Allow || admitted(me)) {
       return Admission.ADMITTED;
     }
+    int limit = c.getLimit() == null ? 1 : Math.max(1, c.getLimit());
     List<QualificationRun> rivals =
         runs.stream()
             .filter(r -> !Objects.equals(r.getMetadata().getUid(), me.getMetadata().getUid()))
@@ -61,29 +64,44 @@ public final class Admissions {
             .sorted(CREATION_ORDER)
             .toList();
     if (c.getPolicy() == ConcurrencySpec.Policy.Replace) {
-      List<QualificationRun> older = rivals.stream().filter(r -> before(r, me)).toList();
+      // The newest `limit` runs keep the key; every older one is replaced.
       List<QualificationRun> newer = rivals.stream().filter(r -> !before(r, me)).toList();
-      if (!newer.isEmpty()) {
+      if (newer.size() >= limit) {
         QualificationRun newest = newer.get(newer.size() - 1);
         return Admission.queued(name(newest), "a newer run replaces this one");
       }
-      if (!older.isEmpty()) {
-        toReplace.addAll(older);
-        return Admission.queued(name(older.get(0)), "being replaced");
+      List<QualificationRun> older = rivals.stream().filter(r -> before(r, me)).toList();
+      int olderKept = limit - 1 - newer.size();
+      if (older.size() > olderKept) {
+        List<QualificationRun> replace = older.subList(0, older.size() - olderKept);
+        toReplace.addAll(replace);
+        return Admission.queued(name(replace.get(0)), "being replaced");
       }
       return Admission.ADMITTED;
     }
+    List<String> holders = new ArrayList<>();
     for (QualificationRun r : rivals) {
       if (admitted(r) || admittedInFlight.contains(r.getMetadata().getUid())) {
-        return Admission.queued(name(r), "active");
+        holders.add(name(r));
       }
     }
-    for (QualificationRun r : rivals) {
-      if (before(r, me)) {
-        return Admission.queued(name(r), "earlier in the queue");
-      }
+    long waitingAhead =
+        rivals.stream().filter(r -> !holders.contains(name(r)) && before(r, me)).count();
+    if (holders.size() + waitingAhead < limit) {
+      return Admission.ADMITTED;
     }
-    return Admission.ADMITTED;
+    // Older waiting runs take the free places first; the rest are ahead of this one in line.
+    int position = (int) (waitingAhead - Math.max(0, limit - holders.size()) + 1);
+    if (holders.size() < limit) {
+      // A slot is free, but older runs wait for it first.
+      List<String> ahead =
+          rivals.stream()
+              .filter(r -> !holders.contains(name(r)) && before(r, me))
+              .map(Admissions::name)
+              .toList();
+      return Admission.inLine(ahead.subList(0, 1), position, "earlier in the queue");
+    }
+    return Admission.inLine(holders, position, holders.size() == 1 ? "active" : "all active");
   }
 
   /** Has a phase and is not waiting in the queue. */

@@ -9,6 +9,7 @@ import io.runwarden.api.v1alpha1.Annotations;
 import io.runwarden.api.v1alpha1.ConcurrencySpec;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.lifecycle.Admission;
+import io.runwarden.lifecycle.QueuePosition;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -69,16 +70,38 @@ public class ConcurrencyGate {
     }
   }
 
-  /** The holder of a key ended: wake whoever queues behind it. */
+  /**
+   * The holder of a key ended: wake the runs that may start now and those whose shown queue
+   * position changes ({@link QueuePosition}), not the whole queue; the rest see their new place at
+   * their next re-check.
+   */
   public void released(QualificationRun holder, Collection<QualificationRun> namespaceRuns) {
     ConcurrencySpec c = holder.getSpec() == null ? null : holder.getSpec().getConcurrency();
     if (c == null) {
       return;
     }
-    namespaceRuns.stream()
-        .filter(r -> Admissions.sameKey(r, c.getKey()) && !Admissions.terminal(r))
-        .filter(r -> !r.getMetadata().getUid().equals(holder.getMetadata().getUid()))
-        .forEach(r -> releases.wake(ResourceID.fromResource(r)));
+    List<QualificationRun> waiting =
+        namespaceRuns.stream()
+            .filter(r -> Admissions.sameKey(r, c.getKey()) && !Admissions.terminal(r))
+            .filter(r -> !r.getMetadata().getUid().equals(holder.getMetadata().getUid()))
+            .filter(r -> !Admissions.admitted(r))
+            .sorted(Admissions.CREATION_ORDER)
+            .toList();
+    for (int i = 0; i < waiting.size(); i++) {
+      // Index i is about position i + 1 - (free places): wake the head of the line and, with a
+      // place's slack either way, the runs at a boundary of the rounded position.
+      int p = i + 1;
+      if (p <= wakeHead(c)
+          || QueuePosition.changesOnMoveUp(p)
+          || QueuePosition.changesOnMoveUp(p + 1)) {
+        releases.wake(ResourceID.fromResource(waiting.get(i)));
+      }
+    }
+  }
+
+  /** Every run that may take a free place or shows an exact position. */
+  private static int wakeHead(ConcurrencySpec c) {
+    return (c.getLimit() == null ? 1 : c.getLimit()) + QueuePosition.EXACT_UP_TO + 1;
   }
 
   private void markReplaced(QualificationRun old, QualificationRun by) {

@@ -3,7 +3,9 @@ package io.runwarden.lifecycle;
 import io.runwarden.api.v1alpha1.Annotations;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.api.v1alpha1.QueueStatus;
 import io.runwarden.text.UserText;
+import java.util.List;
 
 /**
  * A run's first sight, and its concurrency key: accepted with attempt 1 waiting for a worker, or
@@ -11,6 +13,9 @@ import io.runwarden.text.UserText;
  * when a newer run with policy Replace took the key.
  */
 final class Acceptance {
+
+  /** Holders named in the status and the message; the rest are counted. */
+  static final int HOLDERS_SHOWN = 5;
 
   private Acceptance() {}
 
@@ -30,7 +35,7 @@ final class Acceptance {
           ConditionTypes.QUEUED,
           false,
           Reasons.ADMITTED,
-          "No other active run holds key " + e.key() + ".");
+          "Concurrency key " + e.key() + " has a free place.");
     }
     s.setReason(Reasons.ACCEPTED);
     String message =
@@ -47,16 +52,55 @@ final class Acceptance {
     QualificationRunStatus s = e.s;
     s.setLivenessSince(null);
     s.setReason(Reasons.QUEUED);
-    String message =
-        ("Waits for run %s, which holds concurrency key %s%s; it starts when that run ends. The run"
-                + " deadline still applies.")
-            .formatted(
-                e.admission.holder(),
-                e.key(),
-                e.admission.message() == null ? "" : " (" + e.admission.message() + ")");
+    String message = queuedMessage(e);
     s.setMessage(message);
     e.condition(ConditionTypes.QUEUED, true, Reasons.QUEUED, message);
     e.normal(Reasons.QUEUED, message);
+  }
+
+  /**
+   * Still queued: the position and the holders as they are now. Only the status changes (an event
+   * per move would flood the namespace's events); the shown position is rounded so a long queue is
+   * rewritten rarely ({@link QueuePosition}).
+   */
+  static void stillQueued(Evaluation e) {
+    String message = queuedMessage(e);
+    if (Reasons.QUEUED.equals(e.s.getReason())) {
+      e.s.setMessage(message);
+    }
+    e.condition(ConditionTypes.QUEUED, true, Reasons.QUEUED, message);
+  }
+
+  private static String queuedMessage(Evaluation e) {
+    Admission a = e.admission;
+    List<String> holders = a.holders().stream().limit(HOLDERS_SHOWN).toList();
+    QueueStatus q = new QueueStatus();
+    q.setHolders(holders);
+    String place = "";
+    if (a.position() > 0) {
+      int shown = QueuePosition.shown(a.position());
+      q.setPosition(shown);
+      q.setExact(shown == a.position());
+      place =
+          shown == a.position()
+              ? "Position %d in the queue. ".formatted(shown)
+              : "Position %d or later in the queue. ".formatted(shown);
+    }
+    e.s.setQueue(q);
+    String others =
+        a.holders().size() > HOLDERS_SHOWN
+            ? " and %d more".formatted(a.holders().size() - HOLDERS_SHOWN)
+            : "";
+    return ("%sWaits for %s %s%s, which %s concurrency key %s%s; it starts when a place is free."
+            + " The run deadline still applies.")
+        .formatted(
+            place,
+            holders.size() == 1 ? "run" : "runs",
+            String.join(", ", holders),
+            others,
+            holders.size() == 1 ? "holds" : "hold",
+            e.key(),
+            a.message() == null ? "" : " (" + a.message() + ")");
   }
 
   /**
@@ -69,8 +113,10 @@ final class Acceptance {
       return true;
     }
     if (!e.admission.admitted()) {
+      stillQueued(e);
       return false; // no timer runs while queued; the holder's end wakes this run
     }
+    e.s.setQueue(null);
     Transitions.beginAttempt(e);
     e.s.setReason(Reasons.ADMITTED);
     String message =

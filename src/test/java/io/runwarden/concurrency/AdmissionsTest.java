@@ -109,6 +109,66 @@ class AdmissionsTest {
     assertThat(toReplace).extracting(r -> r.getMetadata().getName()).containsExactly("old");
   }
 
+  private static QualificationRun limited(QualificationRun r, int limit) {
+    r.getSpec().getConcurrency().setLimit(limit);
+    return r;
+  }
+
+  @Test
+  void withLimitTwoTwoHoldTheKeyAndTheRestWaitInLine() {
+    var a = limited(withPhase(run("a", 1, null), Phase.Running, false), 2);
+    var b = limited(run("b", 2, null), 2);
+    var c = limited(run("c", 3, null), 2);
+    var d = limited(run("d", 4, null), 2);
+    List<QualificationRun> all = List.of(a, b, c, d);
+    assertThat(decide(b, all).admitted()).as("one place is free").isTrue();
+    Admission third = decide(c, all);
+    assertThat(third.admitted()).as("b takes the free place first").isFalse();
+    assertThat(third.position()).isEqualTo(1);
+    assertThat(third.holder()).as("waits for the older b").isEqualTo("b");
+
+    withPhase(b, Phase.Running, false);
+    third = decide(c, all);
+    assertThat(third.admitted()).isFalse();
+    assertThat(third.position()).isEqualTo(1);
+    assertThat(third.holders()).containsExactly("a", "b");
+    assertThat(decide(d, all).position()).isEqualTo(2);
+
+    withPhase(a, Phase.Failed, false);
+    assertThat(decide(c, all).admitted()).isTrue();
+    assertThat(decide(d, all).admitted()).as("c is ahead of d").isFalse();
+    assertThat(decide(d, all).position()).isEqualTo(1);
+  }
+
+  @Test
+  void aLimitLoweredBelowTheHoldersCountQueuesEveryNewcomer() {
+    var a = limited(withPhase(run("a", 1, null), Phase.Running, false), 1);
+    var b = limited(withPhase(run("b", 2, null), Phase.Running, false), 1);
+    var c = limited(run("c", 3, null), 1);
+    Admission verdict = decide(c, List.of(a, b, c));
+    assertThat(verdict.admitted()).isFalse();
+    assertThat(verdict.position()).as("never below 1").isEqualTo(1);
+  }
+
+  @Test
+  void replaceWithLimitTwoKeepsTheNewestTwo() {
+    var oldest =
+        limited(
+            withPhase(run("oldest", 1, ConcurrencySpec.Policy.Replace), Phase.Running, false), 2);
+    var middle =
+        limited(
+            withPhase(run("middle", 2, ConcurrencySpec.Policy.Replace), Phase.Running, false), 2);
+    var newest = limited(run("newest", 3, ConcurrencySpec.Policy.Replace), 2);
+    List<QualificationRun> all = List.of(oldest, middle, newest);
+    List<QualificationRun> toReplace = new ArrayList<>();
+    assertThat(Admissions.decide(newest, all, Set.of(), toReplace).admitted()).isFalse();
+    assertThat(toReplace).extracting(r -> r.getMetadata().getName()).containsExactly("oldest");
+    assertThat(decide(middle, all).admitted()).as("the second newest keeps its place").isTrue();
+
+    withPhase(oldest, Phase.Failed, false);
+    assertThat(decide(newest, all).admitted()).isTrue();
+  }
+
   @Test
   void allowAndUnkeyedRunsAreAlwaysAdmitted() {
     var holder = withPhase(run("a", 1, ConcurrencySpec.Policy.Allow), Phase.Running, false);

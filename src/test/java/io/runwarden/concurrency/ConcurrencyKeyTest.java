@@ -15,6 +15,7 @@ import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.Kubectl;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
@@ -58,6 +59,28 @@ class ConcurrencyKeyTest {
     assertThat(queued(runs.get("c"))).as("c still waits: b is older").isTrue();
     finish("b");
     awaitAdmitted("c");
+  }
+
+  @Test
+  void withLimitTwoTwoRunAndTheThirdShowsPositionOneInKubectlGet() {
+    create("one", ConcurrencySpec.Policy.Forbid, 2);
+    create("two", ConcurrencySpec.Policy.Forbid, 2);
+    awaitAdmitted("one");
+    awaitAdmitted("two");
+    create("three", ConcurrencySpec.Policy.Forbid, 2);
+    QualificationRun third = awaitQueued("three");
+    assertThat(third.getStatus().getQueue().getPosition()).isEqualTo(1);
+    assertThat(third.getStatus().getQueue().getHolders()).containsExactly("one", "two");
+    assertThat(third.getStatus().getMessage()).contains("Position 1").contains("one, two");
+    String table = Kubectl.run("get", "qrun", "-n", ns).assertOk().stdout();
+    assertThat(table.lines().filter(l -> l.startsWith("three")).findFirst().orElseThrow())
+        .as("the Queue column:\n" + table)
+        .matches("three\\s+Pending\\s+(\\S+\\s+)?1\\s+1\\s+.*");
+    assertThat(table.lines().findFirst().orElseThrow()).contains("QUEUE");
+
+    finish("one");
+    QualificationRun started = awaitAdmitted("three");
+    assertThat(started.getStatus().getQueue()).as("cleared once admitted").isNull();
   }
 
   @Test
@@ -111,12 +134,17 @@ class ConcurrencyKeyTest {
   // --- helpers -----------------------------------------------------------------------------------
 
   private QualificationRun create(String name, ConcurrencySpec.Policy policy) {
+    return create(name, policy, null);
+  }
+
+  private QualificationRun create(String name, ConcurrencySpec.Policy policy, Integer limit) {
     QualificationRun run = RunFixtures.run(name, ns);
     QualificationRunSpec spec = run.getSpec();
     spec.getTimeouts().setRun("5m");
     ConcurrencySpec c = new ConcurrencySpec();
     c.setKey("portal-acme");
     c.setPolicy(policy);
+    c.setLimit(limit);
     spec.setConcurrency(c);
     return client.resource(run).create();
   }

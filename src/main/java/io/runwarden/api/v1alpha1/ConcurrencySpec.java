@@ -2,10 +2,12 @@ package io.runwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
-/** At most one active run per key in a namespace (the "pre-scrape check"). */
+/** At most {@code limit} active runs per key in a namespace (the "pre-scrape check"). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ConcurrencySpec {
 
@@ -16,10 +18,25 @@ public class ConcurrencySpec {
   private String key;
 
   @JsonPropertyDescription(
-      "Forbid (default): a new run waits Pending with condition Queued while an older run with the"
-          + " key is active, then starts in creation order. Replace: older active runs with the"
-          + " key are failed with reason Replaced, then this one starts. Allow: no limit.")
+      "Forbid (default): a new run waits Pending with condition Queued (and status.queue) while"
+          + " limit runs with the key are active, then starts in creation order. Replace: older"
+          + " active runs with the key beyond the newest limit are failed with reason Replaced, then"
+          + " this one starts. Allow: no limit.")
   private Policy policy;
+
+  @JsonPropertyDescription(
+      "How many runs with the key may be active at once (default 1, at most 1000): a semaphore.")
+  @Min(1)
+  @Max(1000)
+  private Integer limit;
+
+  public Integer getLimit() {
+    return limit;
+  }
+
+  public void setLimit(Integer limit) {
+    this.limit = limit;
+  }
 
   public String getKey() {
     return key;

@@ -21,6 +21,7 @@ public class PrinterColumnOrder implements CRDPostProcessor {
           "Phase",
           "Progress",
           "Attempt",
+          "Queue",
           "Deadline",
           "Reason",
           "Age",

@@ -35,6 +35,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.attempt",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
+    name = "Queue",
+    jsonPath = ".status.queue.position",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
     name = "Deadline",
     jsonPath = ".status.timeoutAt",
     type = AdditionalPrinterColumn.Type.STRING)

@@ -2,6 +2,7 @@ package io.runwarden.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Nullable;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
@@ -94,6 +95,12 @@ public class QualificationRunStatus {
   @JsonPropertyDescription("Manual requests (annotations) already handled, each exactly once.")
   private HandledRequests requests;
 
+  @JsonPropertyDescription("While queued behind spec.concurrency.key: place in the queue, holders.")
+  // Nullable: when the operator stops applying it, the 1.20 API server's server-side apply leaves
+  // the emptied object as null, which a non-nullable schema refuses (every later write with it).
+  @Nullable
+  private QueueStatus queue;
+
   @JsonPropertyDescription("The most recent attempts, newest last (bounded).")
   private List<AttemptRecord> attempts;
 
@@ -146,6 +153,14 @@ public class QualificationRunStatus {
 
   public void setAttempt(Integer attempt) {
     this.attempt = attempt;
+  }
+
+  public QueueStatus getQueue() {
+    return queue;
+  }
+
+  public void setQueue(QueueStatus queue) {
+    this.queue = queue;
   }
 
   public Integer getDisruptions() {
