@@ -8,6 +8,7 @@ public final class ConditionTypes {
   public static final String SUCCEEDED = "Succeeded";
   public static final String FAILED = "Failed";
   public static final String QUEUED = "Queued";
+  public static final String BUDGET_AT_RISK = "BudgetAtRisk";
   public static final String EXTERNAL_RUNNING = "ExternalRunning";
 
   private ConditionTypes() {}

@@ -127,6 +127,7 @@ final class ProgressTracking {
     held.setEstimatedCompletionAt(before.getEstimatedCompletionAt());
     held.setCheckpoint(before.getCheckpoint());
     held.setServiceJobId(before.getServiceJobId());
+    held.setBudget(before.getBudget());
     Condition risk = Conditions.find(before.getConditions(), ConditionTypes.AT_RISK);
     Condition riskNow = Conditions.find(s.getConditions(), ConditionTypes.AT_RISK);
     if (risk != null && riskNow != null && risk.getStatus().equals(riskNow.getStatus())) {
@@ -138,6 +139,7 @@ final class ProgressTracking {
       s.setEstimatedCompletionAt(held.getEstimatedCompletionAt());
       s.setCheckpoint(held.getCheckpoint());
       s.setServiceJobId(held.getServiceJobId());
+      s.setBudget(held.getBudget());
       s.setConditions(held.getConditions());
       e.wake(due);
     }

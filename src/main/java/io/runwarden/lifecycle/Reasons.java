@@ -16,6 +16,9 @@ public final class Reasons {
   public static final String NO_PROGRESS_ACROSS_ATTEMPTS = "NoProgressAcrossAttempts";
   public static final String DISRUPTED = "Disrupted";
   public static final String DISRUPTIONS_EXHAUSTED = "DisruptionsExhausted";
+  public static final String BUDGET_EXHAUSTED = "BudgetExhausted";
+  public static final String BUDGET_AT_RISK = "BudgetAtRisk";
+  public static final String WITHIN_BUDGET = "WithinBudget";
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String RETRY_STARTED = "RetryStarted";
   public static final String SUSPENDED = "Suspended";

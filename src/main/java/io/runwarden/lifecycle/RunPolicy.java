@@ -2,6 +2,7 @@ package io.runwarden.lifecycle;
 
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.runwarden.api.v1alpha1.Backoff;
+import io.runwarden.api.v1alpha1.BudgetSpec;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.ResumePolicy;
@@ -35,6 +36,7 @@ public record RunPolicy(
     ResumePolicy resume,
     boolean suspend,
     Long total,
+    Optional<SpendLimit> budget,
     ExternalServiceSpec external,
     Duration externalTimeout) {
 
@@ -108,6 +110,7 @@ public record RunPolicy(
             ? EnumSet.allOf(RetryReason.class)
             : EnumSet.copyOf(r.getReasons().stream().map(requireKnown()).toList());
     check(s.getTotal() == null || s.getTotal() >= 0, "total", "must not be negative");
+    Optional<SpendLimit> budget = Optional.ofNullable(s.getBudget()).map(RunPolicy::spendLimit);
     l.timeout("ttlAfterFinished", s.getTtlAfterFinished());
     if (s.getJob() != null) {
       var template = s.getJob().getTemplate();
@@ -148,6 +151,7 @@ public record RunPolicy(
         s.getResume() == null ? ResumePolicy.FromCheckpoint : s.getResume(),
         Boolean.TRUE.equals(s.getSuspend()),
         s.getTotal(),
+        budget,
         s.getExternalService(),
         external(s.getExternalService(), l));
   }
@@ -272,5 +276,30 @@ public record RunPolicy(
     if (!ok) {
       throw new InvalidSpecException(field, problem);
     }
+  }
+
+  /**
+   * spec.budget resolved: limit in unit, BudgetAtRisk from warnAt, Suspend or Fail at the limit.
+   */
+  public record SpendLimit(long limit, String unit, double warnAt, boolean suspend) {}
+
+  /** The share of the limit at which BudgetAtRisk turns true when the spec says nothing. */
+  public static final double DEFAULT_WARN_AT = 0.8;
+
+  private static SpendLimit spendLimit(BudgetSpec b) {
+    check(b.getLimit() != null, "budget.limit", "is required");
+    check(
+        b.getLimit() >= 1 && b.getLimit() <= BudgetSpec.MAX,
+        "budget.limit",
+        "must be between 1 and " + BudgetSpec.MAX);
+    double warnAt = Optional.ofNullable(b.getWarnAt()).orElse(DEFAULT_WARN_AT);
+    check(warnAt >= 0 && warnAt <= 1, "budget.warnAt", "must be between 0 and 1");
+    String unit = Optional.ofNullable(b.getUnit()).orElse("units");
+    check(
+        unit.matches("[A-Za-z][A-Za-z0-9_.-]{0,31}"),
+        "budget.unit",
+        "must be a word of at most 32 letters, digits, '_', '.' or '-'");
+    return new SpendLimit(
+        b.getLimit(), unit, warnAt, b.getOnExhausted() == BudgetSpec.OnExhausted.Suspend);
   }
 }

@@ -22,6 +22,9 @@ final class RunningRules {
     if (r != null && workerOutcome(e, r)) {
       return;
     }
+    if (SpendBudget.enforce(e)) {
+      return;
+    }
     if (Transitions.jobEnded(e, r)) {
       return;
     }
@@ -34,6 +37,7 @@ final class RunningRules {
   /** The report's progress is taken; an outcome in it ends the attempt. */
   private static boolean workerOutcome(Evaluation e, WorkerReport r) {
     ProgressTracking.observe(e, r);
+    SpendBudget.observe(e, r);
     if (r.getOutcome() == Outcome.Succeeded) {
       Transitions.succeed(e, r, "Attempt " + e.attempt() + " succeeded.");
       return true;

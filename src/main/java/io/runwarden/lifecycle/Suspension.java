@@ -18,23 +18,39 @@ final class Suspension {
    * @return true while the spec asks for suspension: no other rule applies
    */
   static boolean holds(Evaluation e) {
-    if (!e.policy.suspend()) {
+    boolean budget = SpendBudget.holdsSuspended(e);
+    if (!e.policy.suspend() && !budget) {
       return false;
     }
-    QualificationRunStatus s = e.s;
-    if (s.getPhase() == Phase.Suspended) {
+    if (e.s.getPhase() == Phase.Suspended) {
       return true;
     }
-    s.setSuspendedAt(Times.format(e.now));
-    s.setPhase(Phase.Suspended);
-    s.setReason(Reasons.SUSPENDED);
-    String message =
+    if (!e.policy.suspend()) {
+      // Retrying when the budget ran out: held before the next attempt starts.
+      suspend(
+          e,
+          Reasons.BUDGET_EXHAUSTED,
+          SpendBudget.exhaustedMessage(e.s.getBudget())
+              + " Suspended (spec.budget.onExhausted=Suspend); raise spec.budget.limit to resume.");
+      return true;
+    }
+    suspend(
+        e,
+        Reasons.SUSPENDED,
         ("Suspended: attempt, start, heartbeat and progress timers are paused; the run deadline %s"
                 + " still applies. Set spec.suspend=false to resume.")
-            .formatted(s.getTimeoutAt());
-    s.setMessage(message);
-    e.normal(Reasons.SUSPENDED, message);
+            .formatted(e.s.getTimeoutAt()));
     return true;
+  }
+
+  /** Pauses the run's timers from now (spec.suspend, or a spent budget with Suspend). */
+  static void suspend(Evaluation e, String reason, String message) {
+    QualificationRunStatus s = e.s;
+    s.setSuspendedAt(Times.format(e.now));
+    s.setPhase(Phase.Suspended);
+    s.setReason(reason);
+    s.setMessage(message);
+    e.normal(reason, message);
   }
 
   /** Timers were paused: shift every attempt-level instant by the time spent suspended. */

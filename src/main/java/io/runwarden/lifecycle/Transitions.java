@@ -72,6 +72,13 @@ final class Transitions {
       fail(e, Reasons.NON_RETRYABLE, cause + " Not retried: " + why + ".");
       return;
     }
+    if (SpendBudget.exhausted(e) && !SpendBudget.holdsSuspended(e)) {
+      fail(
+          e,
+          Reasons.BUDGET_EXHAUSTED,
+          cause + " " + SpendBudget.exhaustedMessage(e.s.getBudget()) + " Not retried.");
+      return;
+    }
     var crashLoop = CrashLoopGuard.stuckAcrossAttempts(e);
     if (crashLoop.isPresent()) {
       fail(e, Reasons.NO_PROGRESS_ACROSS_ATTEMPTS, cause + " " + crashLoop.get());
@@ -143,6 +150,7 @@ final class Transitions {
       // What was observed belongs to the previous attempt; the new one has no Job yet.
       e.job = AttemptObservation.of(AttemptObservation.State.NotCreated, null, null);
     }
+    SpendBudget.attemptBegins(e);
     e.s.setAttemptStartedAt(Times.format(e.now));
     e.s.setLivenessSince(Times.format(e.now));
     e.s.setAttemptTimeoutAt(null);

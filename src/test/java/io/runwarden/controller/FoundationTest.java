@@ -77,7 +77,8 @@ class FoundationTest {
 
     String table = Kubectl.run("get", "qrun", "-n", ns).assertOk().stdout();
     assertThat(table.lines().findFirst().orElseThrow())
-        .containsSubsequence("NAME", "PHASE", "PROGRESS", "ATTEMPT", "DEADLINE", "REASON", "AGE");
+        .containsSubsequence(
+            "NAME", "PHASE", "PROGRESS", "ATTEMPT", "QUEUE", "DEADLINE", "REASON", "AGE");
     assertThat(table).contains("llm-batch-42").contains("Pending").contains("Accepted");
   }
 

@@ -119,6 +119,21 @@ class BadInputIT {
         new Refused("unknown-enum", "resume: Sometimes", "spec.resume"),
         new Refused("unknown-retry-reason", "retry: {reasons: [Sometimes]}", "spec.retry.reasons"),
         new Refused("missing-key", "concurrency: {policy: Forbid}", "spec.concurrency.key"),
+        new Refused("key-limit-zero", "concurrency: {key: k, limit: 0}", "spec.concurrency.limit"),
+        new Refused(
+            "key-limit-huge", "concurrency: {key: k, limit: 100000}", "spec.concurrency.limit"),
+        new Refused("budget-without-limit", "budget: {unit: tokens}", "spec.budget.limit"),
+        new Refused("budget-limit-zero", "budget: {limit: 0}", "spec.budget.limit"),
+        new Refused(
+            "budget-warn-above-one", "budget: {limit: 10, warnAt: 2}", "spec.budget.warnAt"),
+        new Refused(
+            "budget-unit-with-markup",
+            "budget: {limit: 10, unit: '<b>tokens</b>'}",
+            "spec.budget.unit"),
+        new Refused(
+            "budget-unknown-action",
+            "budget: {limit: 10, onExhausted: Ignore}",
+            "spec.budget.onExhausted"),
         new Refused(
             "missing-url",
             "externalService: {onUnreachable: Fail}",

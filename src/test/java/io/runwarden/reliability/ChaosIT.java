@@ -104,9 +104,15 @@ class ChaosIT {
                 outages.add(new Outage(killed, Instant.now()));
               }
             });
+    String sideNs = TestCluster.get().newNamespace("chaos-keys");
+    KeyAndBudgetUnderKills side = new KeyAndBudgetUnderKills(client, sideNs);
+    CompletableFuture<Void> sideLoad =
+        CompletableFuture.runAsync(() -> side.run(Duration.ofMinutes(3)));
     try {
       load.run(Duration.ofMinutes(3));
       killer.join();
+      sideLoad.join();
+      assertThat(side.violations()).as("concurrency limit and budget under kills").isEmpty();
       // Runs left open when the load stopped waiting get the last, uninterrupted operator.
       List<QualificationRun> stored =
           client.resources(QualificationRun.class).inNamespace(ns).list().getItems();

@@ -13,11 +13,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.runwarden.api.v1alpha1.AttemptJobSpec;
 import io.runwarden.api.v1alpha1.Backoff;
+import io.runwarden.api.v1alpha1.BudgetSpec;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.execution.AttemptJobs;
+import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.FakeKubelet;
 import io.runwarden.testing.KubeApiServerResource;
@@ -99,6 +101,34 @@ class WorkerContractTest {
         .until(() -> attempt("burn") == 2 && runs.phase("burn") == Phase.Running);
     assertThat(report("burn").getStatus().getOutcome()).isNull();
     assertThat(report("burn").getStatus().getError()).isNull();
+  }
+
+  /** docs: what a worker spends, reported as written. */
+  private static final List<String> SPEND = Readme.commands(FUNCTIONS.get(3));
+
+  @Test
+  void aWorkerReportingSpendPastTheBudgetEndsTheRun() {
+    assertThat(SPEND.get(0)).startsWith("report spent 180000");
+    create(
+        "spender",
+        r -> {
+          BudgetSpec b = new BudgetSpec();
+          b.setLimit(150_000L);
+          b.setUnit("tokens");
+          r.getSpec().setBudget(b);
+          r.getSpec().setRetry(retry(2));
+        });
+    ShellWorker w = worker("spender", "w-1");
+    runs.awaitPhase("spender", Phase.Pending);
+    assertThat(w.claim().exitCode()).isZero();
+    assertThat(w.run(SPEND.get(0)).exitCode()).isZero();
+
+    QualificationRun run = runs.awaitPhase("spender", Phase.Failed);
+    assertThat(run.getStatus().getReason()).isEqualTo(Reasons.BUDGET_EXHAUSTED);
+    assertThat(run.getStatus().getMessage()).contains("Spent 180000 of 150000 tokens");
+    assertThat(run.getStatus().getBudget().getSummary()).isEqualTo("180000/150000 tokens");
+    assertThat(run.getStatus().getRetryCount()).as("not retried").isZero();
+    assertThat(run.getStatus().getAttempts()).hasSize(1);
   }
 
   @Test

@@ -51,6 +51,19 @@ public class QualificationRunSpec {
   private ConcurrencySpec concurrency;
 
   @JsonPropertyDescription(
+      "A spend budget (tokens, dollars, API calls) across all attempts: BudgetAtRisk at warnAt,"
+          + " then BudgetExhausted.")
+  private BudgetSpec budget;
+
+  public BudgetSpec getBudget() {
+    return budget;
+  }
+
+  public void setBudget(BudgetSpec budget) {
+    this.budget = budget;
+  }
+
+  @JsonPropertyDescription(
       "How long the run is kept after it succeeded or failed before the garbage collector deletes"
           + " it (e.g. 1h, 7d). Default: the operator's retention for its outcome.")
   @Pattern(Durations.PATTERN)

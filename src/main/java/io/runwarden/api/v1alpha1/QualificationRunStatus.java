@@ -95,6 +95,17 @@ public class QualificationRunStatus {
   @JsonPropertyDescription("Manual requests (annotations) already handled, each exactly once.")
   private HandledRequests requests;
 
+  @JsonPropertyDescription("Spend against spec.budget, across attempts.")
+  private BudgetStatus budget;
+
+  public BudgetStatus getBudget() {
+    return budget;
+  }
+
+  public void setBudget(BudgetStatus budget) {
+    this.budget = budget;
+  }
+
   @JsonPropertyDescription("While queued behind spec.concurrency.key: place in the queue, holders.")
   // Nullable: when the operator stops applying it, the 1.20 API server's server-side apply leaves
   // the emptied object as null, which a non-nullable schema refuses (every later write with it).

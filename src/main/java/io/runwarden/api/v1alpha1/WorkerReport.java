@@ -67,6 +67,22 @@ public class WorkerReport {
   @Size(max = 64)
   private String retryAfter;
 
+  @JsonPropertyDescription(
+      "What this attempt has spent so far against spec.budget (cumulative, in spec.budget.unit;"
+          + " each attempt counts from 0, the run adds earlier attempts' spend). Never lowered: a"
+          + " smaller value than one already seen is ignored.")
+  @Min(0)
+  @Max(BudgetSpec.MAX)
+  private Long spent;
+
+  public Long getSpent() {
+    return spent;
+  }
+
+  public void setSpent(Long spent) {
+    this.spent = spent;
+  }
+
   public String getRetryAfter() {
     return retryAfter;
   }
