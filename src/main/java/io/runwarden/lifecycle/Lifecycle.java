@@ -113,6 +113,10 @@ public final class Lifecycle {
   }
 
   private static Decision finish(Evaluation e) {
+    if (e.s.getPhase() != Phase.Pending
+        || Conditions.isTrue(e.s.getConditions(), ConditionTypes.QUEUED)) {
+      e.s.setStartTimeoutAt(null); // only while an attempt waits for its claim
+    }
     if (e.externalRequest == null) {
       DerivedConditions.refresh(e); // before the mirror: it compares AtRisk as refreshed
       ProgressTracking.deferMirror(e);

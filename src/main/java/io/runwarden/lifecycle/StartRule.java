@@ -31,6 +31,9 @@ final class StartRule {
       claim(e, e.job.worker());
       return;
     }
+    // Fixed for the attempt (the grace is not in it), so it costs no write of its own: kubectl
+    // runwarden explain says "StartTimeout at ..." from it.
+    e.s.setStartTimeoutAt(Times.format(e.livenessSince().plus(e.policy.start())));
     String lastSeen =
         e.jobIs(AttemptObservation.State.Waiting) ? " Last seen: " + e.job.detail() + "." : "";
     Transitions.limit(

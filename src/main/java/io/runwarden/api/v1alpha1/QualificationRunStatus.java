@@ -66,6 +66,19 @@ public class QualificationRunStatus {
       "Absolute deadline of the current attempt, once claimed, if spec.timeouts.attempt is set.")
   private String attemptTimeoutAt;
 
+  @JsonPropertyDescription(
+      "While Pending: when the attempt ends StartTimeout unless a worker claims it (plus the"
+          + " liveness grace while the API server is slow).")
+  private String startTimeoutAt;
+
+  public String getStartTimeoutAt() {
+    return startTimeoutAt;
+  }
+
+  public void setStartTimeoutAt(String startTimeoutAt) {
+    this.startTimeoutAt = startTimeoutAt;
+  }
+
   @JsonPropertyDescription("When the next attempt starts, while Retrying.")
   private String nextRetryAt;
 
