@@ -2,6 +2,7 @@ package io.runwarden.config;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.runwarden.metrics.Leadership;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import org.jboss.logging.Logger;
@@ -23,11 +24,12 @@ public class LeaderElection {
 
   @Produces
   @Dependent
-  LeaderElectionConfiguration leaderElection(RunwardenConfig config) {
+  LeaderElectionConfiguration leaderElection(RunwardenConfig config, Leadership leadership) {
     RunwardenConfig.LeaderElection le = config.leaderElection();
     if (!le.enabled()) {
       return null;
     }
+    leadership.electing();
     return new LeaderElectionConfiguration(
         le.leaseName(),
         le.leaseNamespace().orElse(null),
@@ -35,7 +37,13 @@ public class LeaderElection {
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
         le.identity().orElse(null),
-        new LeaderCallbacks(() -> {}, this::stoppedLeading, leader -> {}),
+        new LeaderCallbacks(
+            leadership::started,
+            () -> {
+              leadership.stopped();
+              stoppedLeading();
+            },
+            leader -> {}),
         false);
   }
 

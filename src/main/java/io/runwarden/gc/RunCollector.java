@@ -61,6 +61,15 @@ public class RunCollector {
     this.config = config.gc();
     this.clock = clock;
     this.metrics = metrics;
+    // At 0 from the start, so the dashboard's GC panels have data before the first sweep.
+    for (String c :
+        List.of(
+            "runwarden_gc_deleted_total",
+            "runwarden_gc_skipped_total",
+            "runwarden_gc_errors_total",
+            "runwarden_gc_orphan_jobs_deleted_total")) {
+      metrics.counter(c);
+    }
     this.cache = cache;
     this.watched = watched;
   }
