@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.config.RunwardenConfig;
@@ -35,6 +36,7 @@ import org.jboss.logging.Logger;
  * thread, never on a reconcile thread.
  */
 @ApplicationScoped
+@Startup // its counters exist from the start, not from the first sweep minutes later
 public class RunCollector {
 
   private static final Logger LOG = Logger.getLogger(RunCollector.class);

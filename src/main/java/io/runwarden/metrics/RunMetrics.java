@@ -67,6 +67,9 @@ public class RunMetrics {
     for (ExternalResult.Result r : ExternalResult.Result.values()) {
       registry.counter("runwarden_external_checks_total", "result", r.name());
     }
+    for (String stuck : List.of(Reasons.HEARTBEAT_LOST, Reasons.NO_PROGRESS)) {
+      registry.counter("runwarden_stuck_detections_total", "reason", stuck);
+    }
   }
 
   private double atRisk() {
