@@ -9,7 +9,7 @@ echo "{\"event\":\"claimed\",\"attempt\":$RUNWARDEN_ATTEMPT,\"completed\":$RUNWA
 item_s=$(awk "BEGIN {print ${CONFORMANCE_ITEM_MS:-100} / 1000}")
 for ((i = RUNWARDEN_COMPLETED + 1; i <= ${CONFORMANCE_ITEMS:-0}; i++)); do
   sleep "$item_s"
-  echo "::runwarden completed=$i checkpoint=item-$i"
+  echo "::runwarden completed=$i checkpoint=item-$i${CONFORMANCE_SPEND_PER_ITEM:+ spent=$((i * CONFORMANCE_SPEND_PER_ITEM))}"
   [ "${CONFORMANCE_PRINT_ITEMS:-}" = 1 ] && echo "{\"event\":\"item\",\"n\":$i}"
   if [ "$i" = "${CONFORMANCE_CRASH_AT:-0}" ]; then
     echo "{\"event\":\"crashing\",\"at\":$i}"

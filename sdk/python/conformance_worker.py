@@ -26,6 +26,7 @@ def main():
     fail = env.get("CONFORMANCE_FAIL")
     until_cancelled = env.get("CONFORMANCE_UNTIL_CANCELLED") == "1"
     print_items = env.get("CONFORMANCE_PRINT_ITEMS") == "1"
+    spend_per_item = int(env.get("CONFORMANCE_SPEND_PER_ITEM", "0"))
 
     with Worker.from_environment() as worker:
         claim = worker.claim()
@@ -38,6 +39,8 @@ def main():
             for i in range(claim.completed + 1, items + 1):
                 time.sleep(item_ms / 1000)
                 worker.progress(i, checkpoint=f"item-{i}")
+                if spend_per_item:
+                    worker.spent(i * spend_per_item)
                 if print_items:
                     emit("item", n=i)
                 if i == crash_at:

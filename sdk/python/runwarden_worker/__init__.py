@@ -256,6 +256,12 @@ class Worker:
     def checkpoint(self, checkpoint: str) -> None:
         self._set("checkpoint", checkpoint)
 
+    def spent(self, amount: int) -> None:
+        """What this attempt has spent so far against the run's spec.budget (tokens, cents, calls):
+        cumulative, counting from 0 in each attempt. Cheap: coalesced. At the limit the run ends
+        BudgetExhausted, which this worker then sees as a cancellation."""
+        self._set("spent", int(amount))
+
     def total(self, total: int) -> None:
         self._set("total", int(total))
 

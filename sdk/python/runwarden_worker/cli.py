@@ -6,6 +6,7 @@ reads progress from lines CMD prints:
 
     ::runwarden completed=7 checkpoint=page-7
     ::runwarden total=120 message="fetching page 8" serviceJobId=batch-42 error="portal said 503"
+    ::runwarden spent=180000          (against the run's spec.budget: this attempt's, cumulative)
 
 (values may be quoted as in a shell; other lines pass through), maps CMD's exit code to the outcome
 (0: success; a code listed in --non-retryable-exit-codes: a failure the run does not retry; any
@@ -29,7 +30,7 @@ from typing import Any, Dict, List, Optional
 from . import AttemptCancelled, Worker, parse_duration
 
 PREFIX = "::runwarden "
-FIELDS = {"completed", "checkpoint", "total", "message", "serviceJobId", "error"}
+FIELDS = {"completed", "checkpoint", "total", "spent", "message", "serviceJobId", "error"}
 
 
 def parse_line(line: str) -> Optional[Dict[str, str]]:
@@ -117,6 +118,8 @@ def _run(cmd: List[str], fatal: set, grace: float, json_events: bool) -> int:
                     worker.checkpoint(fields["checkpoint"])
                 if "total" in fields:
                     worker.total(int(fields["total"]))
+                if "spent" in fields:
+                    worker.spent(int(fields["spent"]))
                 if "message" in fields:
                     worker.message(fields["message"])
                 if "serviceJobId" in fields:

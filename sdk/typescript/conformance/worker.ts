@@ -12,6 +12,7 @@ const holdMs = Number(env.CONFORMANCE_HOLD_MS ?? 0);
 const fail = env.CONFORMANCE_FAIL;
 const untilCancelled = env.CONFORMANCE_UNTIL_CANCELLED === "1";
 const printItems = env.CONFORMANCE_PRINT_ITEMS === "1";
+const spendPerItem = Number(env.CONFORMANCE_SPEND_PER_ITEM ?? 0);
 
 const worker = Worker.fromEnvironment();
 const claim = await worker.claim();
@@ -25,6 +26,7 @@ try {
   for (let i = claim.completed + 1; i <= items; i++) {
     await sleep(itemMs);
     worker.progress(i, `item-${i}`);
+    if (spendPerItem) worker.spent(i * spendPerItem);
     if (printItems) emit("item", { n: i });
     if (i === crashAt) {
       await worker.flush();

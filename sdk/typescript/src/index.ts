@@ -237,6 +237,15 @@ export class Worker {
     this.set("checkpoint", checkpoint);
   }
 
+  /**
+   * What this attempt has spent so far against the run's spec.budget (tokens, cents, calls):
+   * cumulative, counting from 0 in each attempt. Cheap: coalesced. At the limit the run ends
+   * BudgetExhausted, which this worker then sees as a cancellation.
+   */
+  spent(amount: number): void {
+    this.set("spent", amount);
+  }
+
   total(total: number): void {
     this.set("total", total);
   }

@@ -80,6 +80,10 @@ public final class Benchmark {
 
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       result.put("runwarden", runwarden(client, out, jvm, active, runs, rate, cap));
+      int shards = Integer.getInteger("bench.shards", 1);
+      if (shards > 1) {
+        result.put("shards", shards(client, jvm, shards, runs, rate, cap));
+      }
       if (anchor) {
         result.put("jobController", jobController(client, cluster, out, anchorJobs, rate, cap));
       }
@@ -87,8 +91,12 @@ public final class Benchmark {
     Path audit = out.resolve("audit.log");
     // Per measured run: the standing runs' requests (a claim, then progress mirrors for as long as
     // the benchmark lasts) are counted apart.
+    // The shards' requests (bench.shards) are not the one operator's.
     Map<String, Long> operatorRequests =
-        AuditLog.count(audit, OPERATOR_AGENT, ns -> !ns.startsWith(STANDING_NAMESPACE));
+        AuditLog.count(
+            audit,
+            OPERATOR_AGENT,
+            ns -> !ns.startsWith(STANDING_NAMESPACE) && !ns.startsWith("bench-shard"));
     castMap(result.get("runwarden"))
         .put(
             "standingRequests",
@@ -97,7 +105,10 @@ public final class Benchmark {
     requests(castMap(result.get("runwarden")), operatorRequests, runs, true);
     // The simulated workers share the benchmark's client; its only other writes are the creates.
     Map<String, Long> workerRequests =
-        AuditLog.count(audit, BENCH_AGENT, ns -> !ns.startsWith(STANDING_NAMESPACE));
+        AuditLog.count(
+            audit,
+            BENCH_AGENT,
+            ns -> !ns.startsWith(STANDING_NAMESPACE) && !ns.startsWith("bench-shard"));
     workerRequests.remove("create qualificationruns");
     Map<String, Object> rw = castMap(result.get("runwarden"));
     long workerWrites = AuditLog.writes(workerRequests, List.of());
@@ -117,7 +128,7 @@ public final class Benchmark {
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Path file = out.resolve("result-" + runs + ".json");
     json.writeValue(file.toFile(), result);
-    String table = Report.markdown(result);
+    String table = Report.markdown(result) + Report.shards(result);
     Files.writeString(out.resolve("result-" + runs + ".md"), table);
     System.out.println();
     System.out.println(table);
@@ -209,6 +220,50 @@ public final class Benchmark {
       r.put("readyWithAllRunsSeconds", round(restarted.readyAfter().toMillis() / 1000.0));
     }
     return r;
+  }
+
+  /**
+   * bench.shards=N: the same measured load split over N namespaces, each served by its own operator
+   * (watchNamespaces, as N Helm releases would be), all at once on the same API server, after the
+   * one-operator phase. No standing runs here: it compares what each shard enforces with what one
+   * operator did for all of them.
+   */
+  private static List<Map<String, Object>> shards(
+      KubernetesClient client, List<String> jvm, int n, int runs, double rate, Duration cap)
+      throws Exception {
+    List<OperatorProcess> operators = new java.util.ArrayList<>();
+    List<RunLoad> loads = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        String ns = newNamespace(client, "bench-shard-" + i);
+        List<String> args = new java.util.ArrayList<>(jvm);
+        args.add("-Dquarkus.operator-sdk.controllers.qualificationrun.namespaces=" + ns);
+        operators.add(OperatorProcess.start(args.toArray(String[]::new)));
+        loads.add(new RunLoad(client, ns, runs / n, rate / n));
+      }
+      List<java.util.concurrent.CompletableFuture<Void>> running =
+          loads.stream()
+              .map(l -> java.util.concurrent.CompletableFuture.runAsync(() -> l.run(cap)))
+              .toList();
+      running.forEach(java.util.concurrent.CompletableFuture::join);
+      List<Map<String, Object>> out = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        ProcStats proc = ProcStats.of(operators.get(i).pid());
+        RunLoad load = loads.get(i);
+        r.put("runs", runs / n);
+        r.put("deadline", load.deadline.json());
+        r.put("heartbeatLost", load.heartbeatLost.json());
+        r.put("startTimeout", load.startTimeout.json());
+        r.put("unexpectedOutcomes", load.unexpected());
+        r.put("cpuSeconds", round(proc.cpuSeconds()));
+        r.put("peakRssMb", round(proc.peakRssMb()));
+        out.add(r);
+      }
+      return out;
+    } finally {
+      operators.forEach(OperatorProcess::close);
+    }
   }
 
   private static Map<String, Object> jobController(

@@ -3,6 +3,7 @@ package io.runwarden.bench;
 import static io.runwarden.bench.Benchmark.castMap;
 import static io.runwarden.bench.Benchmark.fmt;
 
+import java.util.List;
 import java.util.Map;
 
 /** The side-by-side markdown table, with the targets checked for Runwarden. */
@@ -12,6 +13,44 @@ final class Report {
   static final String RECONCILES = "operator_sdk_controllers_execution_reconcile_seconds_count";
 
   private Report() {}
+
+  /** bench.shards: each shard's lateness beside the one operator's, or nothing. */
+  @SuppressWarnings("unchecked")
+  static String shards(Map<String, Object> result) {
+    if (!result.containsKey("shards")) {
+      return "";
+    }
+    Map<String, Object> one = castMap(result.get("runwarden"));
+    StringBuilder b = new StringBuilder("\n| | one operator |");
+    List<Map<String, Object>> shards = (List<Map<String, Object>>) result.get("shards");
+    for (int i = 0; i < shards.size(); i++) b.append(" shard ").append(i).append(" |");
+    b.append("\n|---|---|").append("---|".repeat(shards.size())).append('\n');
+    for (String rule : List.of("deadline", "heartbeatLost", "startTimeout")) {
+      b.append("| ").append(rule).append(" p50 / p99 / max s | ").append(triple(one.get(rule)));
+      for (Map<String, Object> s : shards) b.append(" | ").append(triple(s.get(rule)));
+      b.append(" |\n");
+    }
+    b.append("| runs / unexpected outcomes | ")
+        .append(result.get("runs"))
+        .append(" / ")
+        .append(one.get("unexpectedOutcomes"));
+    for (Map<String, Object> s : shards) {
+      b.append(" | ").append(s.get("runs")).append(" / ").append(s.get("unexpectedOutcomes"));
+    }
+    b.append(" |\n| operator CPU s / peak RSS MB | ")
+        .append(one.get("cpuSeconds"))
+        .append(" / ")
+        .append(one.get("peakRssMb"));
+    for (Map<String, Object> s : shards) {
+      b.append(" | ").append(s.get("cpuSeconds")).append(" / ").append(s.get("peakRssMb"));
+    }
+    return b.append(" |\n").toString();
+  }
+
+  private static String triple(Object lateness) {
+    Map<String, Object> l = castMap(lateness);
+    return l.get("p50Seconds") + " / " + l.get("p99Seconds") + " / " + l.get("maxSeconds");
+  }
 
   static String markdown(Map<String, Object> result) {
     Map<String, Object> rw = castMap(result.get("runwarden"));

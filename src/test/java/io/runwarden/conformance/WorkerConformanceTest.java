@@ -11,6 +11,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.runwarden.api.v1alpha1.Annotations;
 import io.runwarden.api.v1alpha1.Backoff;
+import io.runwarden.api.v1alpha1.BudgetSpec;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.RetryPolicy;
@@ -320,6 +321,35 @@ class WorkerConformanceTest {
   }
 
   @Test
+  void aRunOverItsBudgetCancelsItsWorker() {
+    eachLibrary("budget", libraries(), this::aRunOverItsBudgetCancelsItsWorker);
+  }
+
+  /** 10 tokens an item against a budget of 100: the run ends at item 10, its worker is told. */
+  private void aRunOverItsBudgetCancelsItsWorker(Library lib, String run) {
+    create(
+        run,
+        r -> {
+          BudgetSpec b = new BudgetSpec();
+          b.setLimit(100L);
+          b.setUnit("tokens");
+          r.getSpec().setBudget(b);
+        });
+    Worker w =
+        start(
+            lib,
+            run,
+            "w-1",
+            Map.of("CONFORMANCE_ITEMS", "200", "CONFORMANCE_SPEND_PER_ITEM", "10"));
+    QualificationRun failed = runs.awaitPhase(run, Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.BUDGET_EXHAUSTED);
+    assertThat(failed.getStatus().getBudget().getSpent()).isGreaterThanOrEqualTo(100L);
+    await().atMost(HEARTBEAT_INTERVAL.plus(SLACK)).until(() -> w.has("cancelled"));
+    await().atMost(Runs.WAIT).until(w::exited);
+    assertThat(w.exitCode()).isEqualTo(4);
+  }
+
+  @Test
   void aSigtermWritesTheLastProgress() {
     eachLibrary("sigterm", libraries(), this::aSigtermWritesTheLastProgress);
   }
@@ -576,6 +606,10 @@ class WorkerConformanceTest {
 
   /** A run with short limits: start 30 s, heartbeat 3 s, two retries after 1 s. */
   private void create(String name) {
+    create(name, r -> {});
+  }
+
+  private void create(String name, java.util.function.Consumer<QualificationRun> customize) {
     QualificationRun run = RunFixtures.run(name, ns);
     run.getSpec().getTimeouts().setRun("3m");
     run.getSpec().getTimeouts().setStart("30s");
@@ -586,6 +620,7 @@ class WorkerConformanceTest {
     backoff.setInitial("1s");
     retry.setBackoff(backoff);
     run.getSpec().setRetry(retry);
+    customize.accept(run);
     client.resources(QualificationRun.class).inNamespace(ns).resource(run).create();
     createRole(name);
   }

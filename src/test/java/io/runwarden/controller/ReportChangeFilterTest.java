@@ -54,6 +54,14 @@ class ReportChangeFilterTest {
     assertThat(reports.accept(report(1, status(1, 5, "t")), report(1, null))).isTrue();
   }
 
+  @Test
+  void spendDoesTheBudgetIsJudgedOnEveryReport() {
+    var old = report(1, status(1, 5, "t"));
+    var spending = status(1, 5, "t2");
+    spending.setSpent(1200L);
+    assertThat(reports.accept(report(1, spending), old)).isTrue();
+  }
+
   private static QualificationRun run(long generation, QualificationRunStatus status) {
     QualificationRun run = RunFixtures.run("r");
     run.getMetadata().setGeneration(generation);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.RunFixtures;
@@ -16,12 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue #9: two replicas with leader election under the chart's RBAC. Only the leader reconciles;
  * when it is killed (SIGKILL, so it cannot hand the lease over) the standby takes over within the
  * lease duration and carries on.
+ *
+ * <p>And issue #25, shards: the two replicas are release A, watching only its namespace (the
+ * chart's watchNamespaces: Roles there only); release B, another operator with its own lease,
+ * serves another namespace. While A has no leader, B judges its runs on time and nobody touches
+ * A's; each knows only its own runs.
  */
 class LeaderFailoverIT {
 
@@ -35,14 +43,24 @@ class LeaderFailoverIT {
   @Test
   void theStandbyTakesOverWithinTheLeaseAndNeverReconcilesBeforeThen() throws Exception {
     String opNs = TestCluster.get().newNamespace("ha-op");
-    Path kubeconfig = ChartRbac.install("ha", opNs);
     String ns = TestCluster.get().newNamespace("ha");
-    OperatorProcess a = OperatorProcess.startWith(kubeconfig, props(opNs, "ha-a"));
+    Path kubeconfig = ChartRbac.install("ha", opNs, Map.of("watchNamespaces[0]", ns));
+    String shardOpNs = TestCluster.get().newNamespace("shard-op");
+    String shardNs = TestCluster.get().newNamespace("shard");
+    Path shardKubeconfig =
+        ChartRbac.install("shard", shardOpNs, Map.of("watchNamespaces[0]", shardNs));
+    // Shard B starts beside A's first replica.
+    CompletableFuture<OperatorProcess> shard =
+        CompletableFuture.supplyAsync(
+            () -> OperatorProcess.startWith(shardKubeconfig, props(shardOpNs, shardNs, "shard-0")));
+    OperatorProcess a = OperatorProcess.startWith(kubeconfig, props(opNs, ns, "ha-a"));
     await().atMost(Duration.ofSeconds(30)).until(() -> "ha-a".equals(holder(opNs)));
-    try (OperatorProcess b = OperatorProcess.startWith(kubeconfig, props(opNs, "ha-b"))) {
+    try (OperatorProcess other = shard.join();
+        OperatorProcess b = OperatorProcess.startWith(kubeconfig, props(opNs, ns, "ha-b"))) {
       create(ns, "before");
       await().atMost(Duration.ofSeconds(30)).until(() -> phase(ns, "before") == Phase.Pending);
-      assertThat(reconciles(a)).isPositive();
+      // The reconcile timer records once the reconcile has returned, just after its status write.
+      await().atMost(Duration.ofSeconds(10)).until(() -> reconciles(a) > 0);
       assertThat(reconciles(b))
           .as("the standby reconciles nothing while the leader lives")
           .isZero();
@@ -50,6 +68,35 @@ class LeaderFailoverIT {
       Instant killed = Instant.now();
       a.kill();
       create(ns, "after");
+      // Shard B, meanwhile: a run nobody claims fails StartTimeout on time (3 s, no retry).
+      QualificationRun unclaimed = RunFixtures.run("unclaimed", shardNs);
+      unclaimed.getSpec().getTimeouts().setStart("3s");
+      RetryPolicy noRetry = new RetryPolicy();
+      noRetry.setMaxRetries(0);
+      unclaimed.getSpec().setRetry(noRetry);
+      client.resource(unclaimed).create();
+      QualificationRun judged =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      client
+                          .resources(QualificationRun.class)
+                          .inNamespace(shardNs)
+                          .withName("unclaimed")
+                          .get(),
+                  r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Failed);
+      assertThat(Duration.between(killed, Instant.parse(judged.getStatus().getCompletedAt())))
+          .as("shard B judged its run (3 s start limit) while shard A had no leader")
+          .isLessThan(Duration.ofSeconds(10));
+      // Within 10 s of the kill A's lease has not run out (15 s from its last renewal, at most 2 s
+      // before the kill): A's run has not been seen by anyone.
+      assertThat(phase(ns, "after"))
+          .as("nobody but A's leader serves A's namespace: B neither watches it nor may write it")
+          .isNull();
+      assertThat(other.metrics())
+          .contains("namespace=\"" + shardNs + "\"")
+          .doesNotContain("namespace=\"" + ns + "\"");
       await()
           .atMost(LEASE.plus(RETRY).plus(Duration.ofSeconds(10)))
           .pollInterval(Duration.ofMillis(100))
@@ -84,11 +131,12 @@ class LeaderFailoverIT {
     }
   }
 
-  private static String[] props(String opNs, String identity) {
+  private static String[] props(String opNs, String watched, String identity) {
     return new String[] {
       "-Drunwarden.leader-election.enabled=true",
       "-Drunwarden.leader-election.lease-namespace=" + opNs,
-      "-Drunwarden.leader-election.identity=" + identity
+      "-Drunwarden.leader-election.identity=" + identity,
+      "-Dquarkus.operator-sdk.controllers.qualificationrun.namespaces=" + watched
     };
   }
 

@@ -256,6 +256,16 @@ public final class RunwardenWorker implements AutoCloseable {
     set("checkpoint", checkpoint);
   }
 
+  /**
+   * What this attempt has spent so far against the run's {@code spec.budget} (tokens, cents,
+   * calls): cumulative, counting from 0 in each attempt. Cheap: written coalesced. The run fails
+   * (or is suspended) {@code BudgetExhausted} once its attempts' spend reaches the limit, which
+   * this worker then sees as a cancellation.
+   */
+  public void spent(long amount) {
+    set("spent", amount);
+  }
+
   /** Items in all, when the worker knows better than the run's spec. */
   public void total(long total) {
     set("total", total);

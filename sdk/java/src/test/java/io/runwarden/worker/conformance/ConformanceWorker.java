@@ -25,6 +25,7 @@ public final class ConformanceWorker {
     String fail = env.get("CONFORMANCE_FAIL");
     boolean untilCancelled = "1".equals(env.get("CONFORMANCE_UNTIL_CANCELLED"));
     boolean printItems = "1".equals(env.get("CONFORMANCE_PRINT_ITEMS"));
+    long spendPerItem = Long.parseLong(env.getOrDefault("CONFORMANCE_SPEND_PER_ITEM", "0"));
 
     try (RunwardenWorker worker = RunwardenWorker.fromEnvironment()) {
       Claim claim = worker.claim();
@@ -51,6 +52,7 @@ public final class ConformanceWorker {
         for (long i = claimed.completed() + 1; i <= items; i++) {
           Thread.sleep(itemMs);
           worker.progress(i, "item-" + i);
+          if (spendPerItem > 0) worker.spent(i * spendPerItem);
           if (printItems) print("item", "n", i);
           if (i == crashAt) {
             worker.flush();
