@@ -1,5 +1,7 @@
 package io.runwarden.reliability;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.runwarden.api.v1alpha1.BudgetSpec;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The failure-policy fields while the operator is killed over and over (ChaosIT): runs sharing a
@@ -63,24 +66,34 @@ final class KeyAndBudgetUnderKills {
       r.getSpec().setBudget(b);
       client.resource(r).create();
     }
-    Instant until = Instant.now().plus(atMost);
-    while (Instant.now().isBefore(until)) {
-      List<QualificationRun> runs =
-          client.resources(QualificationRun.class).inNamespace(ns).list().getItems();
-      long holders =
-          runs.stream()
-              .filter(r -> r.getMetadata().getName().startsWith("keyed-"))
-              .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null)
-              .filter(r -> !r.getStatus().getPhase().isTerminal())
-              .filter(r -> !Conditions.isTrue(r.getStatus().getConditions(), ConditionTypes.QUEUED))
-              .count();
-      mostHolders.accumulateAndGet((int) holders, Math::max);
-      if (runs.stream().allMatch(r -> r.getStatus() != null && terminal(r))) {
-        return;
-      }
-      runs.forEach(this::work);
-      sleep(Duration.ofMillis(100)); // the sampling period, not a synchronisation
+    // Every 100 ms (the sampling period): count the key's holders, take each worker a step.
+    // Runs left open at the end are reported by violations().
+    try {
+      await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(this::sampleAndWork);
+    } catch (ConditionTimeoutException e) {
+      // violations() names the runs that did not end
     }
+  }
+
+  /**
+   * @return true once every run has ended
+   */
+  private boolean sampleAndWork() {
+    List<QualificationRun> runs =
+        client.resources(QualificationRun.class).inNamespace(ns).list().getItems();
+    long holders =
+        runs.stream()
+            .filter(r -> r.getMetadata().getName().startsWith("keyed-"))
+            .filter(r -> r.getStatus() != null && r.getStatus().getPhase() != null)
+            .filter(r -> !r.getStatus().getPhase().isTerminal())
+            .filter(r -> !Conditions.isTrue(r.getStatus().getConditions(), ConditionTypes.QUEUED))
+            .count();
+    mostHolders.accumulateAndGet((int) holders, Math::max);
+    if (runs.stream().allMatch(r -> r.getStatus() != null && terminal(r))) {
+      return true;
+    }
+    runs.forEach(this::work);
+    return false;
   }
 
   /** One step of each run's worker: claim an open attempt, then finish or overspend. */
@@ -147,13 +160,5 @@ final class KeyAndBudgetUnderKills {
 
   private static boolean terminal(QualificationRun r) {
     return r.getStatus().getPhase() != null && r.getStatus().getPhase().isTerminal();
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
