@@ -73,18 +73,25 @@ final class Acceptance {
 
   private static String queuedMessage(Evaluation e) {
     Admission a = e.admission;
-    List<String> holders = a.holders().stream().limit(HOLDERS_SHOWN).toList();
     QueueStatus q = new QueueStatus();
+    if (a.position() > QueuePosition.EXACT_UP_TO) {
+      // Deep in the line the holders are not named: they change each time a place is taken, and
+      // naming them would rewrite every queued run at its next re-check, not just the head's.
+      int shown = QueuePosition.shown(a.position());
+      q.setPosition(shown);
+      q.setExact(false);
+      e.s.setQueue(q);
+      return ("Position %d or later in the queue for concurrency key %s; it starts when a place is"
+              + " free. The run deadline still applies.")
+          .formatted(shown, e.key());
+    }
+    List<String> holders = a.holders().stream().limit(HOLDERS_SHOWN).toList();
     q.setHolders(holders);
     String place = "";
     if (a.position() > 0) {
-      int shown = QueuePosition.shown(a.position());
-      q.setPosition(shown);
-      q.setExact(shown == a.position());
-      place =
-          shown == a.position()
-              ? "Position %d in the queue. ".formatted(shown)
-              : "Position %d or later in the queue. ".formatted(shown);
+      q.setPosition(a.position());
+      q.setExact(true);
+      place = "Position %d in the queue. ".formatted(a.position());
     }
     e.s.setQueue(q);
     String others =

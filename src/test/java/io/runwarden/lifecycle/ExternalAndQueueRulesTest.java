@@ -13,6 +13,7 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.lifecycle.ExternalResult.Result;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
@@ -198,6 +199,28 @@ class ExternalAndQueueRulesTest {
       assertThat(d.status().getReason()).isEqualTo(Reasons.ADMITTED);
       assertThat(Conditions.isTrue(d.status().getConditions(), ConditionTypes.QUEUED)).isFalse();
       assertThat(d.wakeAt()).contains(T0.plus(m(7)));
+    }
+
+    @Test
+    void aRunDeepInTheLineShowsARoundedPositionAndNoHoldersSoItsStatusRarelyChanges() {
+      RunSimulator sim = keyed();
+      Decision d = decide(sim, Admission.inLine(List.of("a", "b"), 3, "all active"));
+      assertThat(d.status().getQueue().getPosition()).isEqualTo(3);
+      assertThat(d.status().getQueue().getHolders()).containsExactly("a", "b");
+      assertThat(d.status().getMessage())
+          .startsWith("Position 3 in the queue. Waits for runs a, b");
+
+      d = decide(sim.at(s(10)), Admission.inLine(List.of("a", "b"), 27, "all active"));
+      assertThat(d.status().getQueue().getPosition()).isEqualTo(20);
+      assertThat(d.status().getQueue().getExact()).isFalse();
+      assertThat(d.status().getQueue().getHolders()).isNull();
+      String deep = d.status().getMessage();
+      assertThat(deep).startsWith("Position 20 or later in the queue for concurrency key");
+
+      // Other holders, another place in the twenties: nothing to write.
+      d = decide(sim.at(s(20)), Admission.inLine(List.of("c", "d"), 24, "all active"));
+      assertThat(d.status().getMessage()).isEqualTo(deep);
+      assertThat(d.status().getQueue().getPosition()).isEqualTo(20);
     }
 
     @Test

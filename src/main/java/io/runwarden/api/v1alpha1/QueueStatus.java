@@ -17,7 +17,9 @@ public class QueueStatus {
   @JsonPropertyDescription("Whether position is exact (false: at least that far back).")
   private Boolean exact;
 
-  @JsonPropertyDescription("The runs holding the key now (at most 5 names).")
+  @JsonPropertyDescription(
+      "The runs holding the key now (at most 5 names), for the first 10 in line: deeper in the"
+          + " line they would change, and cost a write, at every start.")
   private List<String> holders;
 
   public Integer getPosition() {
