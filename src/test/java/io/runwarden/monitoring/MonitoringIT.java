@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
-import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.RunFixtures;
@@ -119,13 +117,7 @@ class MonitoringIT {
       for (int i = 0; i < 3; i++) {
         QualificationRun run = RunFixtures.run("unclaimed-" + i, ns);
         run.getSpec().getTimeouts().setStart("2s");
-        RetryPolicy retry = new RetryPolicy();
-        retry.setMaxRetries(1);
-        Backoff b = new Backoff();
-        b.setInitial("1s");
-        b.setMax("1s");
-        retry.setBackoff(b);
-        run.getSpec().setRetry(retry);
+        run.getSpec().setRetry(RunFixtures.retry(1));
         client.resource(run).create();
       }
       Runs runs = new Runs(client, ns);

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.runwarden.testing.Processes;
 import io.runwarden.testing.TestCluster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +26,9 @@ class MonitoringRulesTest {
 
   @Test
   void promtoolAcceptsTheRules() {
-    Result r = run("promtool", "check", "rules", RULES.toString());
-    assertThat(r.exit).as(r.out).isZero();
-    assertThat(r.out).contains("SUCCESS: " + alerts().size() + " rules found");
+    Processes.Result r = Processes.run("promtool", "check", "rules", RULES.toString());
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out()).contains("SUCCESS: " + alerts().size() + " rules found");
   }
 
   /** Each alert with series that must fire it and series that must not (the test file says). */
@@ -41,8 +40,8 @@ class MonitoringRulesTest {
     Files.copy(
         TestCluster.projectDir().resolve("src/test/resources/monitoring/runwarden.rules.test.yaml"),
         tests);
-    Result r = run("promtool", "test", "rules", tests.toString());
-    assertThat(r.exit).as(r.out).isZero();
+    Processes.Result r = Processes.run("promtool", "test", "rules", tests.toString());
+    assertThat(r.exit()).as(r.out()).isZero();
     String testFile = Files.readString(tests);
     for (String alert : alerts()) {
       assertThat(testFile).as("a unit test for " + alert).contains("alertname: " + alert);
@@ -102,28 +101,5 @@ class MonitoringRulesTest {
 
   static List<String> alerts() {
     return rules().stream().map(r -> (String) r.get("alert")).toList();
-  }
-
-  record Result(int exit, String out) {}
-
-  static Result run(String... command) {
-    try {
-      Path out = Files.createTempFile("promtool", ".out");
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("timed out: " + String.join(" ", command));
-      }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -7,24 +7,21 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
-import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
+import io.runwarden.testing.Processes;
+import io.runwarden.testing.Processes.Result;
 import io.runwarden.testing.Readme;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,10 +56,10 @@ class KubectlPluginTest {
     // A user whose current namespace is the test's: the README's lines carry no -n.
     Path kubeconfig = home.resolve("kubeconfig");
     Files.copy(TestCluster.get().kubeconfig(), kubeconfig);
-    assertThat(sh(kubeconfig, "kubectl config set-context --current --namespace=" + ns).exit)
+    assertThat(sh(kubeconfig, "kubectl config set-context --current --namespace=" + ns).exit())
         .isZero();
     assertThat(LINES.get(0)).startsWith("mkdir -p ~/.local/bin && cp plugin/kubectl-runwarden");
-    assertThat(line(0).exit).as("installed as written").isZero();
+    assertThat(line(0).exit()).as("installed as written").isZero();
   }
 
   @Test
@@ -77,13 +74,13 @@ class KubectlPluginTest {
     runs.awaitPhase("llm-batch-42", Phase.Running);
 
     Result get = line(1);
-    assertThat(get.out)
+    assertThat(get.out())
         .contains("QUEUE")
         .containsPattern("llm-batch-42\\s+Running\\s+\\S+\\s+3\\s");
 
     Result explain = line(2);
-    System.out.println("kubectl runwarden explain llm-batch-42:\n" + explain.out);
-    assertThat(explain.out)
+    System.out.println("kubectl runwarden explain llm-batch-42:\n" + explain.out());
+    assertThat(explain.out())
         .contains("Run llm-batch-42: Running (Claimed), attempt 3, retries used 2/3")
         .containsPattern("attempt 1  w-1  \\S+ -> \\S+  Failed  WorkerFailed")
         .containsPattern("attempt 2  w-2  \\S+ -> \\S+  Failed  WorkerFailed")
@@ -92,16 +89,16 @@ class KubectlPluginTest {
         .containsPattern("Deadline: DeadlineExceeded at \\S+Z \\(in 2\\dm\\S*\\)");
 
     Result workers = line(3);
-    assertThat(workers.out)
+    assertThat(workers.out())
         .containsPattern(
             "Attempt 3: held by w-3, last heartbeat \\d+s ago \\(limit 5m\\), completed 7")
         .contains("Attempt 1: w-1, Failed (WorkerFailed)");
 
-    assertThat(line(4).exit).isZero(); // suspend
+    assertThat(line(4).exit()).isZero(); // suspend
     runs.awaitPhase("llm-batch-42", Phase.Suspended);
-    assertThat(line(5).exit).isZero(); // resume
+    assertThat(line(5).exit()).isZero(); // resume
     runs.awaitPhase("llm-batch-42", Phase.Running);
-    assertThat(line(6).exit).isZero(); // retry
+    assertThat(line(6).exit()).isZero(); // retry
     await().atMost(Runs.WAIT).until(() -> attempt("llm-batch-42") == 4);
     assertThat(runs.get("llm-batch-42").getStatus().getRequests().getManualRetries()).isEqualTo(1);
   }
@@ -114,18 +111,18 @@ class KubectlPluginTest {
     runs.awaitPhase("scraper-a", Phase.Pending);
     runs.awaitPhase("scraper-b", Phase.Pending);
     Result pending = sh("kubectl runwarden explain other");
-    assertThat(pending.out)
+    assertThat(pending.out())
         .containsPattern(
             "Next: StartTimeout at \\S+Z \\(in \\S+\\) unless a worker claims attempt 1");
 
-    assertThat(line(7).exit).isZero();
+    assertThat(line(7).exit()).isZero();
     for (String name : List.of("scraper-a", "scraper-b")) {
       QualificationRun r = runs.awaitPhase(name, Phase.Failed);
       assertThat(r.getStatus().getReason()).isEqualTo(Reasons.FORCE_FAILED);
       assertThat(r.getStatus().getMessage()).contains("portal down, stopping");
     }
     assertThat(runs.phase("other")).isEqualTo(Phase.Pending);
-    assertThat(sh("kubectl runwarden explain scraper-a").out)
+    assertThat(sh("kubectl runwarden explain scraper-a").out())
         .contains("Next: nothing: the run ended at");
   }
 
@@ -137,13 +134,7 @@ class KubectlPluginTest {
     run.getSpec().getTimeouts().setRun("30m");
     run.getSpec().getTimeouts().setStart("10m");
     run.getSpec().getTimeouts().setHeartbeat("5m");
-    RetryPolicy retry = new RetryPolicy();
-    retry.setMaxRetries(3);
-    Backoff b = new Backoff();
-    b.setInitial("1s");
-    b.setMax("1s");
-    retry.setBackoff(b);
-    run.getSpec().setRetry(retry);
+    run.getSpec().setRetry(RunFixtures.retry(3));
     client.resource(run).create();
   }
 
@@ -163,8 +154,6 @@ class KubectlPluginTest {
         : r.getStatus().getAttempt();
   }
 
-  private record Result(int exit, String out) {}
-
   private Result line(int i) {
     return sh(LINES.get(i));
   }
@@ -175,27 +164,14 @@ class KubectlPluginTest {
 
   /** bash -c as a user with HOME {@link #home}, ~/.local/bin on the PATH, in the project. */
   private Result sh(Path kubeconfig, String command) {
-    try {
-      Path out = Files.createTempFile(home, "out", ".txt");
-      ProcessBuilder pb =
-          new ProcessBuilder("bash", "-c", command)
-              .directory(TestCluster.projectDir().toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile());
-      pb.environment().put("HOME", home.toString());
-      pb.environment().put("KUBECONFIG", kubeconfig.toString());
-      pb.environment().put("PATH", home.resolve(".local/bin") + ":" + System.getenv("PATH"));
-      Process p = pb.start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("timed out: " + command);
-      }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return Processes.run(
+        TestCluster.projectDir(),
+        Map.of(
+            "HOME", home.toString(),
+            "KUBECONFIG", kubeconfig.toString(),
+            "PATH", home.resolve(".local/bin") + ":" + System.getenv("PATH")),
+        "bash",
+        "-c",
+        command);
   }
 }

@@ -8,10 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
-import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.RunFixtures;
+import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,21 +71,9 @@ class LeaderFailoverIT {
       // Shard B, meanwhile: a run nobody claims fails StartTimeout on time (3 s, no retry).
       QualificationRun unclaimed = RunFixtures.run("unclaimed", shardNs);
       unclaimed.getSpec().getTimeouts().setStart("3s");
-      RetryPolicy noRetry = new RetryPolicy();
-      noRetry.setMaxRetries(0);
-      unclaimed.getSpec().setRetry(noRetry);
+      unclaimed.getSpec().setRetry(RunFixtures.retry(0));
       client.resource(unclaimed).create();
-      QualificationRun judged =
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(
-                  () ->
-                      client
-                          .resources(QualificationRun.class)
-                          .inNamespace(shardNs)
-                          .withName("unclaimed")
-                          .get(),
-                  r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Failed);
+      QualificationRun judged = new Runs(client, shardNs).awaitPhase("unclaimed", Phase.Failed);
       assertThat(Duration.between(killed, Instant.parse(judged.getStatus().getCompletedAt())))
           .as("shard B judged its run (3 s start limit) while shard A had no leader")
           .isLessThan(Duration.ofSeconds(10));

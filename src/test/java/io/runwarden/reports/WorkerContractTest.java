@@ -12,12 +12,10 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.runwarden.api.v1alpha1.AttemptJobSpec;
-import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.BudgetSpec;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
-import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.ChartRbac;
@@ -82,7 +80,7 @@ class WorkerContractTest {
 
   @Test
   void aRetryableFailureDoesNotFailTheNextAttemptAtItsClaim() {
-    create("burn", r -> r.getSpec().setRetry(retry(2)));
+    create("burn", r -> r.getSpec().setRetry(RunFixtures.retry(2)));
     ShellWorker first = worker("burn", "w-1");
     runs.awaitPhase("burn", Phase.Pending);
     assertThat(first.claim().exitCode()).isZero();
@@ -116,7 +114,7 @@ class WorkerContractTest {
           b.setLimit(150_000L);
           b.setUnit("tokens");
           r.getSpec().setBudget(b);
-          r.getSpec().setRetry(retry(2));
+          r.getSpec().setRetry(RunFixtures.retry(2));
         });
     ShellWorker w = worker("spender", "w-1");
     runs.awaitPhase("spender", Phase.Pending);
@@ -133,7 +131,7 @@ class WorkerContractTest {
 
   @Test
   void aZombieOfAnEarlierAttemptCannotChangeTheNextOne() {
-    create("zombie", r -> r.getSpec().setRetry(retry(2)));
+    create("zombie", r -> r.getSpec().setRetry(RunFixtures.retry(2)));
     ShellWorker zombie = worker("zombie", "w-1");
     runs.awaitPhase("zombie", Phase.Pending);
     assertThat(zombie.claim().exitCode()).isZero();
@@ -228,7 +226,7 @@ class WorkerContractTest {
         "foreign",
         r -> {
           r.getSpec().getTimeouts().setStart("3s");
-          r.getSpec().setRetry(retry(0));
+          r.getSpec().setRetry(RunFixtures.retry(0));
           AttemptJobSpec job = new AttemptJobSpec();
           job.setTemplate(template());
           r.getSpec().setJob(job);
@@ -249,17 +247,6 @@ class WorkerContractTest {
             new ContainerBuilder().withName("worker").withImage("example.org/w:1").build())
         .endSpec()
         .build();
-  }
-
-  private static RetryPolicy retry(int max) {
-    RetryPolicy r = new RetryPolicy();
-    r.setMaxRetries(max);
-    Backoff b = new Backoff();
-    b.setInitial("1s");
-    b.setFactor(1.0);
-    b.setMax("1s");
-    r.setBackoff(b);
-    return r;
   }
 
   private void create(String name, Consumer<QualificationRun> customize) {

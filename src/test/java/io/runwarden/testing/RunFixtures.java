@@ -3,8 +3,10 @@ package io.runwarden.testing;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
+import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.api.v1alpha1.Timeouts;
 
 /**
@@ -38,5 +40,17 @@ public final class RunFixtures {
     spec.setTimeouts(new Timeouts());
     run.setSpec(spec);
     return run;
+  }
+
+  /** {@code maxRetries} retries, each after a flat 1 s: a test's retries come at once. */
+  public static RetryPolicy retry(int maxRetries) {
+    RetryPolicy r = new RetryPolicy();
+    r.setMaxRetries(maxRetries);
+    Backoff b = new Backoff();
+    b.setInitial("1s");
+    b.setFactor(1.0);
+    b.setMax("1s");
+    r.setBackoff(b);
+    return r;
   }
 }
