@@ -347,7 +347,7 @@ public final class Benchmark {
     }
   }
 
-  private static String newNamespace(KubernetesClient client, String prefix) {
+  static String newNamespace(KubernetesClient client, String prefix) {
     String name = prefix + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
     client
         .namespaces()

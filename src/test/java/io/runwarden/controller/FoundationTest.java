@@ -30,6 +30,7 @@ class FoundationTest {
   private final KubernetesClient client = TestCluster.get().client();
   private String ns;
   @jakarta.inject.Inject io.javaoperatorsdk.operator.Operator operator;
+  @jakarta.inject.Inject KubernetesClient operatorClient;
 
   @BeforeEach
   void namespace() {
@@ -46,6 +47,42 @@ class FoundationTest {
         operator.getRegisteredController(QualificationRunReconciler.NAME).orElseThrow();
     assertThat(controller.getConfiguration().getInformerConfig().getInformerListLimit())
         .isEqualTo(QualificationRunReconciler.LIST_PAGE);
+  }
+
+  /**
+   * The operator's client asks for an informer's first list of a collection from the watch cache
+   * and for later lists from etcd, paged: the API server's watch cache ignores the page size, so
+   * the first list of a three-run namespace with {@code limit=1} returns all three, the second one.
+   */
+  @Test
+  void theOperatorsClientListsACollectionFromTheWatchCacheOnlyTheFirstTime() {
+    for (String name : List.of("a", "b", "c")) {
+      client.resource(RunFixtures.run(name, ns)).create();
+    }
+    String uri =
+        operatorClient.getConfiguration().getMasterUrl()
+            + "apis/runwarden.io/v1alpha1/namespaces/"
+            + ns
+            + "/qualificationruns?limit=1";
+    assertThat(listed(uri).path("items").size()).as("from the watch cache, whole").isEqualTo(3);
+    var second = listed(uri);
+    assertThat(second.path("items").size()).as("from etcd, paged").isEqualTo(1);
+    assertThat(second.path("metadata").path("continue").asText()).isNotBlank();
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode listed(String uri) {
+    var http = operatorClient.getHttpClient();
+    try {
+      String body =
+          http.sendAsync(http.newHttpRequestBuilder().uri(uri).build(), String.class)
+              .get(10, java.util.concurrent.TimeUnit.SECONDS)
+              .body();
+      return operatorClient
+          .getKubernetesSerialization()
+          .unmarshal(body, com.fasterxml.jackson.databind.JsonNode.class);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
