@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.runwarden.kube.ClientRateLimit;
 import io.runwarden.kube.FirstListFromCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -11,20 +14,38 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /**
- * The operator's Kubernetes client: Quarkus' own (its configuration and object mapper), with the
- * informers' first lists served from the API server's watch cache ({@link FirstListFromCache}).
+ * The operator's Kubernetes client: Quarkus' own (its configuration and object mapper), with a
+ * client-side rate limit ({@link ClientRateLimit}) and the informers' first lists served from the
+ * API server's watch cache ({@link FirstListFromCache}).
  */
 @ApplicationScoped
 public class KubernetesClients {
 
   @Produces
   @Singleton
-  KubernetesClient kubernetesClient(KubernetesSerialization serialization, Config config) {
+  KubernetesClient kubernetesClient(
+      KubernetesSerialization serialization,
+      Config config,
+      RunwardenConfig runwarden,
+      MeterRegistry registry) {
+    ClientRateLimit limit = new ClientRateLimit(runwarden.api().qps(), runwarden.api().burst());
+    FunctionCounter.builder(
+            "runwarden_api_client_throttled_seconds_total", limit, l -> l.throttledNanos() / 1e9)
+        .description("Time the operator's requests waited for its client-side rate limit")
+        .register(registry);
+    FunctionCounter.builder(
+            "runwarden_api_client_throttled_requests_total",
+            limit,
+            ClientRateLimit::throttledRequests)
+        .description("Requests that waited for the client-side rate limit")
+        .register(registry);
     return new KubernetesClientBuilder()
         .withKubernetesSerialization(serialization)
         .withConfig(config)
         .withHttpClientBuilderConsumer(
-            b -> b.addOrReplaceInterceptor(FirstListFromCache.NAME, new FirstListFromCache()))
+            b ->
+                b.addOrReplaceInterceptor(ClientRateLimit.NAME, limit)
+                    .addOrReplaceInterceptor(FirstListFromCache.NAME, new FirstListFromCache()))
         .build();
   }
 

@@ -34,6 +34,22 @@ public interface RunwardenConfig {
   @WithDefault("runwarden")
   String fieldManager();
 
+  /** The operator's own requests to the API server. */
+  Api api();
+
+  interface Api {
+    /**
+     * Requests a second on average, client-side (client-go's QPS). Watches and the leader Lease are
+     * not counted. Waits are exported as runwarden_api_client_throttled_seconds_total.
+     */
+    @WithDefault("100")
+    double qps();
+
+    /** Requests at once above the average (client-go's burst). */
+    @WithDefault("200")
+    int burst();
+  }
+
   /** Leader election: only the holder of the Lease reconciles (replicas > 1). */
   LeaderElection leaderElection();
 

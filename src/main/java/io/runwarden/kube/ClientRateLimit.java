@@ -1,0 +1,98 @@
+package io.runwarden.kube;
+
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.vertx.core.Context;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * A client-side limit on the operator's request rate, as client-go's clients have (a token bucket:
+ * {@code qps} a second on average, up to {@code burst} at once). The API server's own priority and
+ * fairness protects it from everyone; this keeps the operator from being the one that floods it:
+ * after a restart with 10,000 runs every one of them reconciles at once, and a bug that writes in a
+ * loop is bounded instead of multiplied by the number of runs.
+ *
+ * <p>A request over the limit waits on its own thread (a reconciler's, the events sender's), so a
+ * run's decision waits rather than its neighbours' being dropped. Exempt: watches (long-lived, one
+ * per informer), the leader-election Lease (a renewal held back by the operator's own limit would
+ * hand leadership away), and requests issued on a Vert.x event-loop thread, which must never block:
+ * they take their token without waiting and the next caller waits for it.
+ *
+ * <p>Time spent waiting is counted ({@link #throttledNanos()}) and exported as {@code
+ * runwarden_api_client_throttled_seconds_total}: a rate that keeps rising means the limit is what
+ * holds the operator back. Thread-safe.
+ */
+public final class ClientRateLimit implements Interceptor {
+
+  public static final String NAME = "runwarden-client-rate-limit";
+
+  private final double perNano;
+  private final double burst;
+  private final LongSupplier nanoTime;
+  private final AtomicLong throttledNanos = new AtomicLong();
+  private final AtomicLong throttledRequests = new AtomicLong();
+
+  /** Tokens at {@link #updatedNanos}; negative when requests are waiting for tokens to come. */
+  private double tokens;
+
+  private long updatedNanos;
+
+  public ClientRateLimit(double qps, int burst) {
+    this(qps, burst, System::nanoTime);
+  }
+
+  ClientRateLimit(double qps, int burst, LongSupplier nanoTime) {
+    if (qps <= 0 || burst < 1) {
+      throw new IllegalArgumentException("qps must be > 0 and burst >= 1");
+    }
+    this.perNano = qps / TimeUnit.SECONDS.toNanos(1);
+    this.burst = burst;
+    this.nanoTime = nanoTime;
+    this.tokens = burst;
+    this.updatedNanos = nanoTime.getAsLong();
+  }
+
+  @Override
+  public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+    if (exempt(request.uri().getRawPath(), request.uri().getRawQuery())) return;
+    long wait = reserve();
+    if (wait > 0) {
+      throttledRequests.incrementAndGet();
+      throttledNanos.addAndGet(wait);
+      if (!Context.isOnEventLoopThread()) {
+        LockSupport.parkNanos(wait);
+      }
+    }
+  }
+
+  static boolean exempt(String path, String query) {
+    return (query != null && (query.startsWith("watch=") || query.contains("&watch=")))
+        || path.startsWith("/apis/coordination.k8s.io/");
+  }
+
+  /**
+   * Takes a token now and returns how long to wait until it is due (0 when one was there): the
+   * bucket may go below zero, so callers queue in the order they came, each {@code 1/qps} apart.
+   */
+  synchronized long reserve() {
+    long now = nanoTime.getAsLong();
+    tokens = Math.min(burst, tokens + (now - updatedNanos) * perNano);
+    updatedNanos = now;
+    tokens -= 1;
+    return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / perNano);
+  }
+
+  /** Nanoseconds requests were held back, in total. */
+  public long throttledNanos() {
+    return throttledNanos.get();
+  }
+
+  /** Requests that had to wait, in total. */
+  public long throttledRequests() {
+    return throttledRequests.get();
+  }
+}
