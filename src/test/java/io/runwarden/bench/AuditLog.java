@@ -85,6 +85,64 @@ final class AuditLog {
   }
 
   /**
+   * One phase of the benchmark as the API server saw the operator ({@code agentPrefix}): its
+   * requests received between {@code from} and {@code to} by verb, per object of the phase and per
+   * second, and how long the API server took to answer its writes (p50 and p99, received to
+   * answered): the first is what the operator asked, the second how saturated the server was while
+   * it asked. Requests per object that stay level while the write latency climbs are what "no
+   * amplification under overload" means.
+   */
+  static Map<String, Object> phase(
+      Path log, String agentPrefix, Instant from, Instant to, long objects) {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Long> verbs = new TreeMap<>();
+    List<Long> writeMillis = new ArrayList<>();
+    for (Path file : files(log)) {
+      try (BufferedReader in = Files.newBufferedReader(file)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!line.contains(agentPrefix)) continue;
+          JsonNode e = json.readTree(line);
+          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
+          Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
+          if (received.isBefore(from) || received.isAfter(to)) continue;
+          String verb = e.path("verb").asText();
+          String resource = e.path("objectRef").path("resource").asText("-");
+          if ("leases".equals(resource)) continue;
+          verbs.merge(verb, 1L, Long::sum);
+          if (List.of("create", "update", "patch", "delete").contains(verb)) {
+            Instant answered = Instant.parse(e.path("stageTimestamp").asText());
+            writeMillis.add(Duration.between(received, answered).toMillis());
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    double seconds = Duration.between(from, to).toMillis() / 1000.0;
+    out.put("seconds", Math.round(seconds * 10) / 10.0);
+    out.put("objects", objects);
+    out.put("requests", verbs);
+    Map<String, Double> perObject = new TreeMap<>();
+    verbs.forEach(
+        (v, n) -> perObject.put(v, Math.round(n * 1000.0 / Math.max(1, objects)) / 1000.0));
+    out.put("perObject", perObject);
+    long total = verbs.values().stream().mapToLong(Long::longValue).sum();
+    out.put("perSecond", Math.round(total * 10.0 / Math.max(0.001, seconds)) / 10.0);
+    java.util.Collections.sort(writeMillis);
+    out.put("writeLatencyP50Seconds", quantile(writeMillis, 0.50));
+    out.put("writeLatencyP99Seconds", quantile(writeMillis, 0.99));
+    return out;
+  }
+
+  private static double quantile(List<Long> sortedMillis, double q) {
+    if (sortedMillis.isEmpty()) return Double.NaN;
+    int i = (int) Math.min(sortedMillis.size() - 1, Math.ceil(q * sortedMillis.size()) - 1);
+    return sortedMillis.get(Math.max(0, i)) / 1000.0;
+  }
+
+  /**
    * Updates (patch, update) of run objects, spec or status, by any client, in the namespaces {@code
    * counted} accepts, per minute of the window between the first and the last create of a run in
    * the namespaces {@code window} accepts: what {@code kubectl get -w}, GitOps tools and every

@@ -124,6 +124,27 @@ public final class Benchmark {
                 ns -> ns.startsWith(STANDING_NAMESPACE),
                 ns -> ns.startsWith("bench-runs"))));
     if (anchor) requests(castMap(result.get("jobController")), kcmRequests, anchorJobs, false);
+    // Per phase of load, all namespaces: the standing runs' ramp-up (per standing run), the
+    // measured load (per measured run, the standing runs' mirrors included), and the restart with
+    // every run present (per run present).
+    @SuppressWarnings("unchecked")
+    Map<String, Instant[]> windows = (Map<String, Instant[]>) rw.remove("phaseWindows");
+    Map<String, Object> phaseCounts = new LinkedHashMap<>();
+    windows.forEach(
+        (name, w) ->
+            phaseCounts.put(
+                name,
+                AuditLog.phase(
+                    audit,
+                    OPERATOR_AGENT,
+                    w[0],
+                    w[1],
+                    switch (name) {
+                      case "rampUp" -> active;
+                      case "load" -> runs;
+                      default -> active + runs;
+                    })));
+    rw.put("phases", phaseCounts);
 
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Path file = out.resolve("result-" + runs + ".json");
@@ -150,6 +171,7 @@ public final class Benchmark {
     if (!extra.isEmpty()) args.addAll(List.of(extra.split("\\s+")));
     String[] jvm = args.toArray(String[]::new);
     Map<String, Object> r = new LinkedHashMap<>();
+    Map<String, Instant[]> windows = new LinkedHashMap<>();
     // Ready on an empty cluster twice. The first start comes seconds after kube-apiserver booted
     // and shares the two cores with its start-up work; a pod restart meets an API server that has
     // been running for a while, which is what the second start measures. Both are reported.
@@ -167,9 +189,13 @@ public final class Benchmark {
               Duration.ofSeconds(Long.getLong("bench.activeHeartbeatSeconds", 180)));
       RunLoad load = new RunLoad(client, ns, runs, rate);
       try (standing) {
+        Instant rampUpFrom = Instant.now();
         standing.start(Duration.ofMinutes(30));
+        Instant rampUpTo = Instant.now();
         r.put("standingRampUpSeconds", round(standing.rampUp.toMillis() / 1000.0));
         load.run(cap);
+        windows.put("rampUp", new Instant[] {rampUpFrom, rampUpTo});
+        windows.put("load", new Instant[] {load.firstCreate, Instant.now()});
         // Standing runs that ended: none should, every one is healthy and far from its limits.
         Map<Phase, Long> phases = standing.phases();
         r.put(
@@ -214,11 +240,19 @@ public final class Benchmark {
           "reconcileP99BucketSeconds",
           Prometheus.quantileBound(metrics, Report.RECONCILE_TIMER, 0.99));
       r.put("reconcileMaxSeconds", Prometheus.max(metrics, Report.RECONCILE_TIMER + "_max"));
+      r.put(
+          "clientThrottledSeconds",
+          Prometheus.sum(metrics, "runwarden_api_client_throttled_seconds_total"));
     }
     // Ready again with every run of the benchmark in the cluster: the informer lists them all.
+    Instant restartFrom = Instant.now();
     try (OperatorProcess restarted = OperatorProcess.start(jvm)) {
       r.put("readyWithAllRunsSeconds", round(restarted.readyAfter().toMillis() / 1000.0));
+      // A minute with every run present and nothing changing: what a restart costs after ready.
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(60).toNanos());
     }
+    windows.put("restart", new Instant[] {restartFrom, Instant.now()});
+    r.put("phaseWindows", windows);
     return r;
   }
 

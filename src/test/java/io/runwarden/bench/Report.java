@@ -166,6 +166,46 @@ final class Report {
         "Unexpected outcomes / worker errors",
         fmt(rw.get("unexpectedOutcomes")) + " / " + fmt(rw.get("workerErrors")),
         "-");
+    row(
+        md,
+        "Time held back by the client-side rate limit (s)",
+        fmt(rw.get("clientThrottledSeconds")),
+        "-");
+    md.append(phases(rw.get("phases")));
+    return md.toString();
+  }
+
+  /**
+   * The operator's requests per phase of load, per object of the phase, beside how long the API
+   * server took to answer its writes then.
+   */
+  static String phases(Object o) {
+    if (o == null) return "";
+    StringBuilder md = new StringBuilder("\n#### The operator's requests per phase\n\n");
+    md.append(
+        "| Phase | Seconds | Objects | Requests per object, by verb | Requests/s |"
+            + " API server's answer to its writes, p50 / p99 |\n");
+    md.append("|---|---|---|---|---|---|\n");
+    castMap(o)
+        .forEach(
+            (name, v) -> {
+              Map<String, Object> p = castMap(v);
+              md.append("| ")
+                  .append(name)
+                  .append(" | ")
+                  .append(fmt(p.get("seconds")))
+                  .append(" | ")
+                  .append(fmt(p.get("objects")))
+                  .append(" | ")
+                  .append(perVerb(p.get("perObject")))
+                  .append(" | ")
+                  .append(fmt(p.get("perSecond")))
+                  .append(" | ")
+                  .append(s(p.get("writeLatencyP50Seconds")))
+                  .append(" / ")
+                  .append(s(p.get("writeLatencyP99Seconds")))
+                  .append(" |\n");
+            });
     return md.toString();
   }
 
