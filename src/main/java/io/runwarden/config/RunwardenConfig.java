@@ -42,11 +42,11 @@ public interface RunwardenConfig {
      * Requests a second on average, client-side (client-go's QPS). Watches and the leader Lease are
      * not counted. Waits are exported as runwarden_api_client_throttled_seconds_total.
      */
-    @WithDefault("100")
+    @WithDefault("300")
     double qps();
 
     /** Requests at once above the average (client-go's burst). */
-    @WithDefault("200")
+    @WithDefault("600")
     int burst();
   }
 
