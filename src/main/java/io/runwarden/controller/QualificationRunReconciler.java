@@ -26,6 +26,7 @@ import io.runwarden.informer.RunCache;
 import io.runwarden.informer.WatchedNamespaces;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
+import io.runwarden.lifecycle.CrowdSilence;
 import io.runwarden.lifecycle.Decision;
 import io.runwarden.lifecycle.ExternalCheckRequest;
 import io.runwarden.lifecycle.ExternalResult;
@@ -99,6 +100,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final RunCache runCache;
   private final FreshRead freshRead;
   private final ReportChannel reports;
+  private final CrowdWatch crowdWatch;
   private final Map<ResourceID, Integer> failures = new ConcurrentHashMap<>();
 
   public QualificationRunReconciler(
@@ -112,7 +114,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       RunEvents events,
       RunCache runCache,
       FreshRead freshRead,
-      ReportChannel reports) {
+      ReportChannel reports,
+      CrowdWatch crowdWatch) {
     this.lifecycle = lifecycle;
     this.managed = managed;
     this.gate = gate;
@@ -125,14 +128,28 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.runCache = runCache;
     this.freshRead = freshRead;
     this.reports = reports;
+    this.crowdWatch = crowdWatch;
+  }
+
+  /**
+   * The liveness grace for a decision: the larger of the slow API server's ({@link ApiLatency}) and
+   * the silent crowd's ({@link CrowdWatch}), with the reason the limit's message gives.
+   */
+  private Inputs withGrace(Inputs inputs, Duration apiServerGrace) {
+    CrowdSilence.Crowd crowd = crowdWatch.now();
+    return crowd.grace().compareTo(apiServerGrace) > 0
+        ? inputs.withLivenessGrace(crowd.grace(), crowd.note())
+        : inputs.withLivenessGrace(apiServerGrace);
   }
 
   @Override
   public List<EventSource<?, QualificationRun>> prepareEventSources(
       EventSourceContext<QualificationRun> context) {
     runCache.set(context.getPrimaryCache());
+    InformerEventSource<QualificationRunReport, QualificationRun> reports = reportInformer(context);
+    crowdWatch.watchReports(reports::get);
     return List.of(
-        reportInformer(context),
+        reports,
         attemptInformer(Job.class, context),
         attemptInformer(Pod.class, context),
         gate.releases(),
@@ -220,10 +237,11 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     QualificationRunReport report =
         context.getSecondaryResource(QualificationRunReport.class).orElse(null);
     Inputs inputs =
-        Inputs.NONE
-            .withLivenessGrace(statusWriter.latency().grace())
-            .withAdmission(gate.admission(run, neighbours))
-            .withReport(ReportChannel.reportOf(run, report));
+        withGrace(
+            Inputs.NONE
+                .withAdmission(gate.admission(run, neighbours))
+                .withReport(ReportChannel.reportOf(run, report)),
+            statusWriter.latency().grace());
     ManagedExecution.Owned attempts =
         spec.getJob() == null
             ? new ManagedExecution.Owned(List.of(), List.of())
@@ -245,15 +263,15 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       // write or read tells how slow the API server is now.
       Optional<QualificationRunReport> newer =
           latency.timed(() -> freshRead.newerReport(run, seen));
-      Duration grace = latency.grace();
-      if (newer.isPresent() || grace.compareTo(inputs.livenessGrace()) > 0) {
+      Inputs regraced = withGrace(inputs, latency.grace());
+      if (newer.isPresent() || regraced.livenessGrace().compareTo(inputs.livenessGrace()) > 0) {
         // The informer is behind, or the API server slower than it looked (saturated): decide
         // again from the report as the API server has it now, with the grace it calls for.
+        inputs = regraced;
         if (newer.isPresent()) {
           report = newer.get();
           inputs = inputs.withReport(ReportChannel.reportOf(run, report));
         }
-        inputs = inputs.withLivenessGrace(grace);
         decision = lifecycle.decide(run, inputs, now);
       }
     }

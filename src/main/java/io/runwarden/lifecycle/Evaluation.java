@@ -41,6 +41,8 @@ final class Evaluation {
   /** Extra time on the start, heartbeat and progress limits (Inputs#livenessGrace). */
   final Duration livenessGrace;
 
+  final String livenessGraceWhy;
+
   /** The resolved spec; set once it has been validated. */
   RunPolicy policy;
 
@@ -71,6 +73,8 @@ final class Evaluation {
     this.generation = run.getMetadata().getGeneration();
     this.report = inputs.report();
     this.livenessGrace = inputs.livenessGrace() == null ? Duration.ZERO : inputs.livenessGrace();
+    this.livenessGraceWhy =
+        inputs.livenessGraceWhy() == null ? Inputs.SLOW_API_SERVER : inputs.livenessGraceWhy();
     QualificationRunStatus observed = run.getStatus();
     this.s =
         observed == null
@@ -205,9 +209,7 @@ final class Evaluation {
   String graceNote() {
     return livenessGrace.isZero()
         ? ""
-        : ", plus "
-            + DurationParser.format(livenessGrace)
-            + " while the API server is slow to accept writes";
+        : ", plus " + DurationParser.format(livenessGrace) + " " + livenessGraceWhy;
   }
 
   static Instant latest(Instant a, Instant b) {

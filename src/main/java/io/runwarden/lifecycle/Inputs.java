@@ -13,34 +13,43 @@ import java.time.Duration;
  * @param admission whether the run may hold its concurrency key (spec.concurrency)
  * @param external the external service's answer, when the previous decision asked for it
  * @param livenessGrace extra time for the start, heartbeat and progress limits while the API server
- *     is slow to accept writes (at most each limit again; never the run or attempt deadline)
+ *     is slow to accept writes or most runs are silent at once (never the run or attempt deadline)
+ * @param livenessGraceWhy why, for the limit's message ("while the API server is slow ...")
  */
 public record Inputs(
     WorkerReport report,
     AttemptObservation job,
     Admission admission,
     ExternalResult external,
-    Duration livenessGrace) {
+    Duration livenessGrace,
+    String livenessGraceWhy) {
 
-  public static final Inputs NONE = new Inputs(null, null, null, null, Duration.ZERO);
+  public static final String SLOW_API_SERVER = "while the API server is slow to accept writes";
+
+  public static final Inputs NONE =
+      new Inputs(null, null, null, null, Duration.ZERO, SLOW_API_SERVER);
 
   public Inputs withReport(WorkerReport report) {
-    return new Inputs(report, job, admission, external, livenessGrace);
+    return new Inputs(report, job, admission, external, livenessGrace, livenessGraceWhy);
   }
 
   public Inputs withJob(AttemptObservation job) {
-    return new Inputs(report, job, admission, external, livenessGrace);
+    return new Inputs(report, job, admission, external, livenessGrace, livenessGraceWhy);
   }
 
   public Inputs withAdmission(Admission admission) {
-    return new Inputs(report, job, admission, external, livenessGrace);
+    return new Inputs(report, job, admission, external, livenessGrace, livenessGraceWhy);
   }
 
   public Inputs withExternal(ExternalResult external) {
-    return new Inputs(report, job, admission, external, livenessGrace);
+    return new Inputs(report, job, admission, external, livenessGrace, livenessGraceWhy);
   }
 
   public Inputs withLivenessGrace(Duration grace) {
-    return new Inputs(report, job, admission, external, grace == null ? Duration.ZERO : grace);
+    return withLivenessGrace(grace, SLOW_API_SERVER);
+  }
+
+  public Inputs withLivenessGrace(Duration grace, String why) {
+    return new Inputs(report, job, admission, external, grace == null ? Duration.ZERO : grace, why);
   }
 }

@@ -37,6 +37,25 @@ class RunningRulesTest {
                       .contains("timeouts.heartbeat=30s, plus 8s while the API server is slow"));
     }
 
+    /** A silent crowd's grace (CrowdSilence) works the same way and says why in the message. */
+    @Test
+    void aSilentCrowdsGraceNamesTheCrowdInTheMessage() {
+      RunSimulator sim = standardRun(); // heartbeat 30s
+      sim.decide();
+      sim.at(s(5)).claim("w1").decide();
+      CrowdSilence.Crowd crowd = new CrowdSilence.Crowd(8, 7, s(30));
+      Inputs quiet = Inputs.NONE.withLivenessGrace(crowd.grace(), crowd.note());
+      assertThat(sim.at(s(64)).decide(quiet).status().getPhase()).isEqualTo(Phase.Running);
+      sim.at(s(65)).decide(quiet);
+      assertThat(sim.events)
+          .anySatisfy(
+              e ->
+                  assertThat(e.message())
+                      .contains(
+                          "timeouts.heartbeat=30s, plus 30s while 7 of 8 running runs are silent"
+                              + " at once"));
+    }
+
     @Test
     void theStartLimitGetsTheGraceToo() {
       RunSimulator sim = standardRun(); // start 1m

@@ -32,6 +32,7 @@ public final class LaggingProxy implements AutoCloseable {
   private final int targetPort;
   private final long lagNanos;
   private final boolean requestsToo;
+  private volatile long heldUntilNanos = System.nanoTime();
 
   public LaggingProxy(int targetPort, Duration lag) {
     this(targetPort, lag, false);
@@ -54,6 +55,16 @@ public final class LaggingProxy implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     daemon("lagging-proxy-accept", this::accept);
+  }
+
+  /**
+   * For {@code outage}, no byte passes either way; then everything held goes on, in order. To the
+   * clients behind this proxy the API server stops answering for that long, as a saturated one does
+   * for a flow it queues. Only for a proxy made with {@link #slowServer} (requests are held too).
+   */
+  public void holdFor(Duration outage) {
+    if (!requestsToo) throw new IllegalStateException("requests are not delayed by this proxy");
+    heldUntilNanos = System.nanoTime() + outage.toNanos();
   }
 
   /** A copy of {@code kubeconfig} whose server is this proxy. */
@@ -135,13 +146,16 @@ public final class LaggingProxy implements AutoCloseable {
     }
   }
 
-  private static void deliver(BlockingQueue<Chunk> late, Socket client, Socket upstream) {
+  private void deliver(BlockingQueue<Chunk> late, Socket client, Socket upstream) {
     try (OutputStream out = client.getOutputStream()) {
       while (true) {
         Chunk c = late.take();
         long wait;
         while ((wait = c.dueNanos() - System.nanoTime()) > 0) {
           LockSupport.parkNanos(wait); // the lag itself, not a test's synchronisation
+        }
+        while ((wait = heldUntilNanos - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait); // the outage itself, not a test's synchronisation
         }
         if (c.bytes() == null) return;
         out.write(c.bytes());
