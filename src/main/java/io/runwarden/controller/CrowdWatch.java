@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,11 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Feeds {@link CrowdSilence} from the informers' caches: every running run with a claimed attempt,
- * its worker's last heartbeat (from its report) and its heartbeat limit (the report's own copy).
- * One look at the caches serves every decision for {@link #EVERY}: at 10,000 runs a look is 10,000
- * map reads, and a decision a second late about a crowd costs nothing a heartbeat limit would
- * notice. Reads no API server. Thread-safe.
+ * Feeds {@link CrowdSilence} from the informers' caches, one crowd per namespace: every running run
+ * with a claimed attempt and no outcome reported yet, its worker's last heartbeat (from its report)
+ * and its heartbeat limit (the report's own copy). One look at the caches serves every decision for
+ * {@link #EVERY}: at 10,000 runs a look is 10,000 map reads, and a decision a second late about a
+ * crowd costs nothing a heartbeat limit would notice. Reads no API server. Thread-safe.
  */
 @ApplicationScoped
 public class CrowdWatch {
@@ -38,16 +39,19 @@ public class CrowdWatch {
   private final Clock clock;
   private final Map<String, Duration> limits = new ConcurrentHashMap<>();
   private volatile Function<ResourceID, Optional<QualificationRunReport>> reports;
-  private CrowdSilence.Crowd last = CrowdSilence.Crowd.NONE;
+  private Map<String, CrowdSilence.Crowd> last = Map.of();
   private Instant lookedAt = Instant.MIN;
 
   public CrowdWatch(RunCache runs, Clock clock, MeterRegistry registry) {
     this.runs = runs;
     this.clock = clock;
     Gauge.builder(
-            "runwarden_crowd_silence_grace_seconds", this, w -> w.now().grace().toMillis() / 1e3)
+            "runwarden_silent_crowds",
+            this,
+            w -> w.crowds().values().stream().filter(CrowdSilence.Crowd::silent).count())
         .description(
-            "Grace on liveness limits while most running runs are silent at once (0: none)")
+            "Namespaces where most running runs are silent at once (their liveness limits wait"
+                + " longer)")
         .register(registry);
   }
 
@@ -56,18 +60,32 @@ public class CrowdWatch {
     this.reports = reports;
   }
 
-  /** The crowd as of at most {@link #EVERY} ago. */
-  public synchronized CrowdSilence.Crowd now() {
+  /** The namespace's crowd as of at most {@link #EVERY} ago. */
+  public CrowdSilence.Crowd now(String namespace) {
+    return crowds().getOrDefault(namespace, CrowdSilence.Crowd.NONE);
+  }
+
+  private synchronized Map<String, CrowdSilence.Crowd> crowds() {
     Instant now = clock.instant();
     if (Duration.between(lookedAt, now).compareTo(EVERY) < 0) return last;
     lookedAt = now;
     Function<ResourceID, Optional<QualificationRunReport>> r = reports;
     if (r == null) return last;
-    List<CrowdSilence.Watched> watched = new ArrayList<>();
+    Map<String, List<CrowdSilence.Watched>> watched = new HashMap<>();
     runs.runs()
         .filter(run -> run.getStatus() != null && run.getStatus().getPhase() == Phase.Running)
-        .forEach(run -> watched(run, r).ifPresent(watched::add));
-    last = CrowdSilence.judge(watched, now);
+        .forEach(
+            run ->
+                watched(run, r)
+                    .ifPresent(
+                        w ->
+                            watched
+                                .computeIfAbsent(
+                                    run.getMetadata().getNamespace(), ns -> new ArrayList<>())
+                                .add(w)));
+    Map<String, CrowdSilence.Crowd> crowds = new HashMap<>();
+    watched.forEach((ns, w) -> crowds.put(ns, CrowdSilence.judge(w, now)));
+    last = crowds;
     return last;
   }
 
@@ -80,6 +98,8 @@ public class CrowdWatch {
                 report.getSpec() != null
                     && report.getStatus() != null
                     && report.getStatus().getHeartbeatAt() != null
+                    // A worker that reported its outcome is done, not silent.
+                    && report.getStatus().getOutcome() == null
                     && report.getSpec().getHeartbeatTimeout() != null
                     && Objects.equals(report.getSpec().getAttempt(), run.getStatus().getAttempt()))
         .flatMap(

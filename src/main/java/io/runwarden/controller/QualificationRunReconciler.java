@@ -133,12 +133,15 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
   /**
    * The liveness grace for a decision: the larger of the slow API server's ({@link ApiLatency}) and
-   * the silent crowd's ({@link CrowdWatch}), with the reason the limit's message gives.
+   * the one a silent crowd in the run's namespace gives ({@link CrowdWatch}: the run's own
+   * heartbeat limit), with the reason the limit's message gives.
    */
-  private Inputs withGrace(Inputs inputs, Duration apiServerGrace) {
-    CrowdSilence.Crowd crowd = crowdWatch.now();
-    return crowd.grace().compareTo(apiServerGrace) > 0
-        ? inputs.withLivenessGrace(crowd.grace(), crowd.note())
+  private Inputs withGrace(QualificationRun run, Inputs inputs, Duration apiServerGrace) {
+    CrowdSilence.Crowd crowd = crowdWatch.now(run.getMetadata().getNamespace());
+    Duration crowdGrace =
+        crowd.silent() ? crowd.grace(lifecycle.heartbeatTimeout(run).orElse(null)) : Duration.ZERO;
+    return crowdGrace.compareTo(apiServerGrace) > 0
+        ? inputs.withLivenessGrace(crowdGrace, crowd.note())
         : inputs.withLivenessGrace(apiServerGrace);
   }
 
@@ -238,6 +241,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
         context.getSecondaryResource(QualificationRunReport.class).orElse(null);
     Inputs inputs =
         withGrace(
+            run,
             Inputs.NONE
                 .withAdmission(gate.admission(run, neighbours))
                 .withReport(ReportChannel.reportOf(run, report)),
@@ -263,7 +267,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       // write or read tells how slow the API server is now.
       Optional<QualificationRunReport> newer =
           latency.timed(() -> freshRead.newerReport(run, seen));
-      Inputs regraced = withGrace(inputs, latency.grace());
+      Inputs regraced = withGrace(run, inputs, latency.grace());
       if (newer.isPresent() || regraced.livenessGrace().compareTo(inputs.livenessGrace()) > 0) {
         // The informer is behind, or the API server slower than it looked (saturated): decide
         // again from the report as the API server has it now, with the grace it calls for.

@@ -32,14 +32,21 @@ public final class CrowdSilence {
   /** A running run: its worker's last sign of life and its heartbeat limit. */
   public record Watched(Instant lastSign, Duration limit) {}
 
-  /** The crowd now: how many runs are watched, how many are quiet, and the grace it gives. */
-  public record Crowd(int watched, int quiet, Duration grace) {
+  /** The crowd now: how many runs are watched, how many are quiet, whether it is silent. */
+  public record Crowd(int watched, int quiet, boolean silent) {
 
-    public static final Crowd NONE = new Crowd(0, 0, Duration.ZERO);
+    public static final Crowd NONE = new Crowd(0, 0, false);
+
+    /** The grace for a run of this crowd whose heartbeat limit is {@code limit}. */
+    public Duration grace(Duration limit) {
+      if (!silent || limit == null) return Duration.ZERO;
+      return limit.compareTo(MAX_GRACE) > 0 ? MAX_GRACE : limit;
+    }
 
     /** For a limit's message: why the grace applies. */
     public String note() {
-      return "while %d of %d running runs are silent at once".formatted(quiet, watched);
+      return "while %d of %d running runs in the namespace are silent at once"
+          .formatted(quiet, watched);
     }
   }
 
@@ -47,17 +54,10 @@ public final class CrowdSilence {
 
   public static Crowd judge(Collection<Watched> runs, Instant now) {
     int quiet = 0;
-    Duration longest = Duration.ZERO;
     for (Watched w : runs) {
-      if (Duration.between(w.lastSign(), now).compareTo(w.limit().dividedBy(2)) > 0) {
-        quiet++;
-        if (w.limit().compareTo(longest) > 0) longest = w.limit();
-      }
+      if (Duration.between(w.lastSign(), now).compareTo(w.limit().dividedBy(2)) > 0) quiet++;
     }
     int watched = runs.size();
-    boolean crowd = watched >= MIN_RUNS && quiet > SHARE * watched;
-    Duration grace =
-        !crowd ? Duration.ZERO : longest.compareTo(MAX_GRACE) > 0 ? MAX_GRACE : longest;
-    return new Crowd(watched, quiet, grace);
+    return new Crowd(watched, quiet, watched >= MIN_RUNS && quiet > SHARE * watched);
   }
 }

@@ -45,8 +45,18 @@ public final class Benchmark {
    * next benchmark (the test cluster stops from a shutdown hook).
    */
   public static void main(String[] args) {
+    exitAfter(Benchmark::run);
+  }
+
+  /** A benchmark body that may throw anything. */
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code body} and exits the JVM whatever happens (see {@link #main}). */
+  static void exitAfter(Body body) {
     try {
-      run();
+      body.run();
     } catch (Throwable e) {
       e.printStackTrace();
       System.exit(1);

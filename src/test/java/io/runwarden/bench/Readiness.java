@@ -34,13 +34,7 @@ public final class Readiness {
   private Readiness() {}
 
   public static void main(String[] args) {
-    try {
-      run();
-    } catch (Throwable e) {
-      e.printStackTrace();
-      System.exit(1);
-    }
-    System.exit(0);
+    Benchmark.exitAfter(Readiness::run);
   }
 
   private static void run() throws Exception {

@@ -26,19 +26,22 @@ class CrowdSilenceTest {
   @Test
   void mostRunsSilentAtOnceGiveEveryLivenessLimitItsOwnLengthAgain() {
     CrowdSilence.Crowd crowd = CrowdSilence.judge(runs(6, 4), NOW);
-    assertThat(crowd.grace()).isEqualTo(LIMIT);
-    assertThat(crowd.note()).isEqualTo("while 6 of 10 running runs are silent at once");
+    assertThat(crowd.silent()).isTrue();
+    assertThat(crowd.grace(LIMIT)).isEqualTo(LIMIT);
+    assertThat(crowd.grace(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(crowd.note())
+        .isEqualTo("while 6 of 10 running runs in the namespace are silent at once");
   }
 
   @Test
   void halfTheRunsSilentIsNotACrowdAndEachIsJudgedAlone() {
-    assertThat(CrowdSilence.judge(runs(5, 5), NOW).grace()).isZero();
+    assertThat(CrowdSilence.judge(runs(5, 5), NOW).grace(LIMIT)).isZero();
   }
 
   @Test
   void fewerThanFiveRunsAreNeverACrowd() {
-    assertThat(CrowdSilence.judge(runs(4, 0), NOW).grace()).isZero();
-    assertThat(CrowdSilence.judge(runs(5, 0), NOW).grace()).isEqualTo(LIMIT);
+    assertThat(CrowdSilence.judge(runs(4, 0), NOW).grace(LIMIT)).isZero();
+    assertThat(CrowdSilence.judge(runs(5, 0), NOW).grace(LIMIT)).isEqualTo(LIMIT);
   }
 
   @Test
@@ -50,9 +53,9 @@ class CrowdSilenceTest {
   }
 
   @Test
-  void theGraceIsTheLongestQuietLimitAndAtMostTenMinutes() {
-    List<Watched> runs = new ArrayList<>(runs(5, 0));
-    runs.add(new Watched(NOW.minus(Duration.ofHours(1)), Duration.ofHours(1).plusSeconds(1)));
-    assertThat(CrowdSilence.judge(runs, NOW).grace()).isEqualTo(CrowdSilence.MAX_GRACE);
+  void theGraceIsEachRunsOwnLimitAndAtMostTenMinutes() {
+    CrowdSilence.Crowd crowd = CrowdSilence.judge(runs(5, 0), NOW);
+    assertThat(crowd.grace(Duration.ofHours(1))).isEqualTo(CrowdSilence.MAX_GRACE);
+    assertThat(crowd.grace(null)).as("no heartbeat limit").isZero();
   }
 }

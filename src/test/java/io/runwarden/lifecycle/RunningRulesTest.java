@@ -43,8 +43,8 @@ class RunningRulesTest {
       RunSimulator sim = standardRun(); // heartbeat 30s
       sim.decide();
       sim.at(s(5)).claim("w1").decide();
-      CrowdSilence.Crowd crowd = new CrowdSilence.Crowd(8, 7, s(30));
-      Inputs quiet = Inputs.NONE.withLivenessGrace(crowd.grace(), crowd.note());
+      CrowdSilence.Crowd crowd = new CrowdSilence.Crowd(8, 7, true);
+      Inputs quiet = Inputs.NONE.withLivenessGrace(crowd.grace(s(30)), crowd.note());
       assertThat(sim.at(s(64)).decide(quiet).status().getPhase()).isEqualTo(Phase.Running);
       sim.at(s(65)).decide(quiet);
       assertThat(sim.events)
@@ -52,8 +52,8 @@ class RunningRulesTest {
               e ->
                   assertThat(e.message())
                       .contains(
-                          "timeouts.heartbeat=30s, plus 30s while 7 of 8 running runs are silent"
-                              + " at once"));
+                          "timeouts.heartbeat=30s, plus 30s while 7 of 8 running runs in the"
+                              + " namespace are silent at once"));
     }
 
     @Test

@@ -66,9 +66,7 @@ class CrowdSilenceIT {
       loops.get(names.indexOf("dies")).close();
       proxy.holdFor(HOLD);
       // The operator sees the crowd go quiet (past half the limit) and gives its grace.
-      await()
-          .atMost(HOLD)
-          .until(() -> operator.metric("runwarden_crowd_silence_grace_seconds") > 0);
+      await().atMost(HOLD).until(() -> operator.metric("runwarden_silent_crowds") > 0);
 
       QualificationRunStatus dead =
           await()
