@@ -14,9 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator's client-side rate limit holds its requests to {@code runwarden.api.qps} and loses
- * nothing: with 2 requests a second (burst 1), eight runs created at once are all accepted, no
- * sooner than their requests allow (each acceptance is a status write and a report create, plus its
- * event: at least 16 requests, 7.5 s at 2 a second), and the operator counts the wait.
+ * nothing: with 2 requests a second (burst 1), five runs created at once are all accepted, no
+ * sooner than their requests allow, and the operator counts the wait.
+ *
+ * <p>The bound counts only what an acceptance cannot do without: the report's create and the run's
+ * status write, 10 requests, the first free and each next one half a second later: 4.5 s. Events
+ * are left out: their own threads send them after the status write, so the last ones compete with
+ * nothing the test waits for (counting them made the bound 5 s, and a correct operator on CI once
+ * took 4.93 s). Without the limit the five are accepted in well under a second.
  */
 class ClientRateLimitIT {
 
@@ -40,8 +45,8 @@ class ClientRateLimitIT {
       }
       Duration took = Duration.between(created, Instant.now());
       assertThat(took)
-          .as("8 acceptances at 2 requests a second")
-          .isGreaterThan(Duration.ofSeconds(5));
+          .as("5 acceptances (a report create and a status write each) at 2 requests a second")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(4_500));
       for (int i = 0; i < 5; i++) {
         assertThat(runs.get("r" + i).getStatus().getAttempt()).isEqualTo(1);
       }
