@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class ObservabilityTest {
 
   private final KubernetesClient client = TestCluster.get().client();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TestHTTPResource("/q/health/live")
   URL live;
