@@ -48,14 +48,6 @@ public interface RunwardenConfig {
     /** Requests at once above the average (client-go's burst). */
     @WithDefault("600")
     int burst();
-
-    /**
-     * Offer ChaCha20-Poly1305 before AES-GCM to the API server. Right for the image's C1-only JIT,
-     * which has no AES-GCM intrinsics (ChaCha20 costs a third there); a JVM run with C2 has them,
-     * and may set this to false.
-     */
-    @WithDefault("true")
-    boolean chacha20First();
   }
 
   /** Leader election: only the holder of the Lease reconciles (replicas > 1). */
