@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * status write, 10 requests, the first free and each next one half a second later: 4.5 s. Events
  * are left out: their own threads send them after the status write, so the last ones compete with
  * nothing the test waits for (counting them made the bound 5 s, and a correct operator on CI once
- * took 4.93 s). Without the limit the five are accepted in well under a second.
+ * took 4.93 s). Without the limit the five are accepted in about a second or less.
  */
 class ClientRateLimitIT {
 
