@@ -106,6 +106,25 @@ class ObservabilityTest {
     return names;
   }
 
+  /**
+   * A client that asks to upgrade to HTTP/2 (h2c, the JDK client's default) is answered in
+   * HTTP/1.1, with the whole page: an upgraded answer once came back as raw text inside HTTP/2
+   * framing.
+   */
+  @Test
+  void aClientAskingForHttp2GetsTheMetricsPageOverHttp11() throws Exception {
+    HttpResponse<String> page =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(metrics.toString()))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(page.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("# TYPE jvm_threads_live_threads gauge");
+  }
+
   private HttpResponse<String> get(URL url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(10)).build(),

@@ -98,10 +98,8 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   /**
-   * HTTP/1.1, as Prometheus and the kubelet's probes talk to the operator. The JDK client's default
-   * (an h2c upgrade on plain HTTP) once got the metrics page back as raw text inside HTTP/2 framing
-   * from the operator's Vert.x server ("Frame type(123) length(7038324)": "ket{" of a histogram's
-   * "_bucket{"), failing a test for a path no user takes.
+   * HTTP/1.1, as Prometheus and the kubelet's probes talk to the operator (whose server speaks
+   * nothing else: quarkus.http.http2=false in application.properties, shown by ObservabilityTest).
    */
   public static HttpClient.Builder http1() {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
