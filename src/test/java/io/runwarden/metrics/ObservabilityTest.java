@@ -12,7 +12,6 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.testing.KubeApiServerResource;
-import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import java.net.URI;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ObservabilityTest {
 
   private final KubernetesClient client = TestCluster.get().client();
-  private final HttpClient http = OperatorProcess.http1().build();
+  private final HttpClient http = HttpClient.newHttpClient();
 
   @TestHTTPResource("/q/health/live")
   URL live;

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class MonitoringIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = OperatorProcess.http1().build();
+  private final HttpClient http = HttpClient.newHttpClient();
   private final List<Process> processes = new ArrayList<>();
 
   @Test

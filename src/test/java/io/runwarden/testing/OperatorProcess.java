@@ -72,7 +72,7 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   public void awaitReady() {
-    HttpClient http = http1().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest ready =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
             .timeout(Duration.ofSeconds(2))
@@ -97,19 +97,10 @@ public final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /**
-   * HTTP/1.1, as Prometheus and the kubelet's probes talk to the operator (whose server speaks
-   * nothing else: quarkus.http.http2=false in application.properties, shown by ObservabilityTest).
-   */
-  public static HttpClient.Builder http1() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
-  }
-
   /** The operator's Prometheus page (/q/metrics). */
   public String metrics() {
     try {
-      return http1()
-          .build()
+      return HttpClient.newHttpClient()
           .send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
               HttpResponse.BodyHandlers.ofString())
