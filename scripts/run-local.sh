@@ -54,7 +54,7 @@ demo() {
   java -Dquarkus.http.port=0 -Drunwarden.external.allowed-hosts=127.0.0.1 \
     -Drunwarden.external.allowed-networks=127.0.0.1/32 -jar target/quarkus-app/quarkus-run.jar >"$dir/operator.log" 2>&1 &
   pids+=($!)
-  until grep -q "started in" "$dir/operator.log" 2>/dev/null; do
+  until grep -q "Operator started" "$dir/operator.log" 2>/dev/null; do
     kill -0 "${pids[1]}" 2>/dev/null || { cat "$dir/operator.log" >&2; exit 1; }
     sleep 0.5
   done

@@ -9,26 +9,29 @@ import org.eclipse.microprofile.health.Liveness;
 /**
  * Liveness: the operator's event processing is running. Down only when it has stopped after
  * starting, which a restart fixes; user runs (stuck, failing, invalid) never affect it, and a
- * standby replica waiting for the leader lease is alive too. Readiness (informers synced, event
- * sources healthy) is the Operator SDK extension's check.
+ * standby replica waiting for the leader lease is alive too, and so is one still filling its
+ * caches. Readiness (informers synced, event sources healthy) is the Operator SDK extension's
+ * check.
  */
 @Liveness
 @ApplicationScoped
 public class EventProcessingLiveness implements HealthCheck {
 
   private final Operator operator;
-  private volatile boolean started;
+  private final OperatorStart start;
 
-  public EventProcessingLiveness(Operator operator) {
+  public EventProcessingLiveness(Operator operator, OperatorStart start) {
     this.operator = operator;
+    this.start = start;
   }
 
   @Override
   public HealthCheckResponse call() {
-    boolean running = operator.getRuntimeInfo().isStarted();
-    started |= running;
+    // While the start is in progress the Operator SDK's RuntimeInfo blocks (OperatorStart): a
+    // process still filling its caches is alive.
+    boolean running = start.started() && operator.getRuntimeInfo().isStarted();
     return HealthCheckResponse.named("runwarden event processing")
-        .status(running || !started)
+        .status(running || !start.started())
         .withData("started", running)
         .build();
   }

@@ -45,7 +45,10 @@ public final class Readiness {
     TestCluster cluster = TestCluster.startWith(AuditLog.apiServerFlags(out));
     var config = cluster.config();
     config.setUserAgent(Benchmark.BENCH_AGENT);
-    String[] jvm = ProductionJvm.flags(TestCluster.projectDir()).toArray(String[]::new);
+    List<String> flags = new ArrayList<>(ProductionJvm.flags(TestCluster.projectDir()));
+    String extra = System.getProperty("bench.operatorArgs", "").trim();
+    if (!extra.isEmpty()) flags.addAll(List.of(extra.split("\\s+")));
+    String[] jvm = flags.toArray(String[]::new);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       String ns = Benchmark.newNamespace(client, Benchmark.STANDING_NAMESPACE);
       QualificationRun template;

@@ -71,6 +71,40 @@ public final class OperatorProcess implements AutoCloseable {
     return op;
   }
 
+  /** Starts the operator without waiting for anything: for tests of its start-up itself. */
+  public static OperatorProcess launch(Path kubeconfig, String... systemProperties) {
+    return new OperatorProcess(kubeconfig, List.of(systemProperties));
+  }
+
+  /**
+   * The HTTP status of a GET of {@code path} on the operator's port, or -1 when nothing answers
+   * (the port is not open yet).
+   */
+  public int status(String path) {
+    try {
+      return HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(1))
+          .build()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The process' exit status once it has exited on its own within {@code within}. */
+  public int awaitExit(Duration within) {
+    await().atMost(within).until(() -> !process.isAlive());
+    return process.exitValue();
+  }
+
   public void awaitReady() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest ready =
