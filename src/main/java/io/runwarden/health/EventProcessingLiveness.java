@@ -10,8 +10,7 @@ import org.eclipse.microprofile.health.Liveness;
  * Liveness: the operator's event processing is running. Down only when it has stopped after
  * starting, which a restart fixes; user runs (stuck, failing, invalid) never affect it, and a
  * standby replica waiting for the leader lease is alive too, and so is one still filling its
- * caches. Readiness (informers synced, event sources healthy) is the Operator SDK extension's
- * check.
+ * caches. Readiness (informers filled, event sources healthy) is {@link InformersReadiness}.
  */
 @Liveness
 @ApplicationScoped

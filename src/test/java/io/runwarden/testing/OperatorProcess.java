@@ -106,17 +106,11 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   public void awaitReady() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
         .failFast("operator exited, see " + log, () -> !process.isAlive())
-        .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        .until(() -> status("/q/health/ready") == 200);
     if (readyAfter == null) {
       readyAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
     }
