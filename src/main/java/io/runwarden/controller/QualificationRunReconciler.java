@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
@@ -21,8 +22,6 @@ import io.runwarden.concurrency.ConcurrencyGate;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.execution.ManagedExecution;
 import io.runwarden.external.Probes;
-import io.runwarden.informer.EarlyInformerEventSource;
-import io.runwarden.informer.EarlyInformers;
 import io.runwarden.informer.RunCache;
 import io.runwarden.informer.WatchedNamespaces;
 import io.runwarden.lifecycle.ConditionTypes;
@@ -102,7 +101,6 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final FreshRead freshRead;
   private final ReportChannel reports;
   private final CrowdWatch crowdWatch;
-  private final EarlyInformers earlyInformers;
   private final Map<ResourceID, Integer> failures = new ConcurrentHashMap<>();
 
   public QualificationRunReconciler(
@@ -117,8 +115,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       RunCache runCache,
       FreshRead freshRead,
       ReportChannel reports,
-      CrowdWatch crowdWatch,
-      EarlyInformers earlyInformers) {
+      CrowdWatch crowdWatch) {
     this.lifecycle = lifecycle;
     this.managed = managed;
     this.gate = gate;
@@ -132,7 +129,6 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.freshRead = freshRead;
     this.reports = reports;
     this.crowdWatch = crowdWatch;
-    this.earlyInformers = earlyInformers;
   }
 
   /**
@@ -153,21 +149,21 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   public List<EventSource<?, QualificationRun>> prepareEventSources(
       EventSourceContext<QualificationRun> context) {
     runCache.set(context.getPrimaryCache());
-    // The secondary informers begin their lists beside the runs' (EarlyInformerEventSource).
-    EarlyInformerEventSource<QualificationRunReport, QualificationRun> reports =
-        earlyInformers.add(reportInformer(context));
-    EarlyInformerEventSource<Job, QualificationRun> jobs =
-        earlyInformers.add(attemptInformer(Job.class, context));
-    EarlyInformerEventSource<Pod, QualificationRun> pods =
-        earlyInformers.add(attemptInformer(Pod.class, context));
+    InformerEventSource<QualificationRunReport, QualificationRun> reports = reportInformer(context);
     crowdWatch.watchReports(reports::get);
-    return List.of(reports, jobs, pods, gate.releases(), probes.answers(), ownWrites);
+    return List.of(
+        reports,
+        attemptInformer(Job.class, context),
+        attemptInformer(Pod.class, context),
+        gate.releases(),
+        probes.answers(),
+        ownWrites);
   }
 
   /** A run's report has the run's name; a foreign one of that name is seen too, to be replaced. */
-  private static EarlyInformerEventSource<QualificationRunReport, QualificationRun> reportInformer(
+  private static InformerEventSource<QualificationRunReport, QualificationRun> reportInformer(
       EventSourceContext<QualificationRun> context) {
-    return new EarlyInformerEventSource<>(
+    return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(QualificationRunReport.class, QualificationRun.class)
             .withSecondaryToPrimaryMapper(
                 (QualificationRunReport r) ->
@@ -179,10 +175,9 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
         context);
   }
 
-  private static <R extends HasMetadata>
-      EarlyInformerEventSource<R, QualificationRun> attemptInformer(
-          Class<R> type, EventSourceContext<QualificationRun> context) {
-    return new EarlyInformerEventSource<>(
+  private static <R extends HasMetadata> InformerEventSource<R, QualificationRun> attemptInformer(
+      Class<R> type, EventSourceContext<QualificationRun> context) {
+    return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, QualificationRun.class)
             .withLabelSelector(AttemptJobs.LABEL_RUN)
             .withSecondaryToPrimaryMapper(QualificationRunReconciler::owningRun)

@@ -1,11 +1,9 @@
 package io.runwarden.health;
 
 import io.javaoperatorsdk.operator.Operator;
-import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.runwarden.informer.EarlyInformers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -34,7 +32,6 @@ public class OperatorStart {
   private static final Logger LOG = Logger.getLogger(OperatorStart.class);
 
   private final Operator operator;
-  private final EarlyInformers earlyInformers;
 
   /**
    * Ours, not the Operator SDK's RuntimeInfo: that one takes the controller manager's lock, which
@@ -43,9 +40,8 @@ public class OperatorStart {
    */
   private volatile boolean started;
 
-  public OperatorStart(Operator operator, EarlyInformers earlyInformers) {
+  public OperatorStart(Operator operator) {
     this.operator = operator;
-    this.earlyInformers = earlyInformers;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -53,11 +49,6 @@ public class OperatorStart {
         new Thread(
             () -> {
               try {
-                // Creating the operator registers the controller and its event sources; the
-                // secondary informers then begin their lists beside the runs' (the SDK would
-                // start them only once the runs' informer is filled).
-                ClientProxy.unwrap(operator);
-                earlyInformers.startAll();
                 operator.start();
                 started = true;
                 LOG.info("Operator started: informers filled, reconciling");
