@@ -190,6 +190,8 @@ public final class Benchmark {
     }
     try (OperatorProcess operator = OperatorProcess.start(jvm)) {
       r.put("readySeconds", round(operator.readyAfter().toMillis() / 1000.0));
+      // CPU by phase: what the start-up, the standing runs' ramp-up and the measured load cost.
+      double cpuAtReady = ProcStats.of(operator.pid()).cpuSeconds();
       Standing standing =
           new Standing(
               client,
@@ -198,10 +200,12 @@ public final class Benchmark {
               Double.parseDouble(System.getProperty("bench.activeRate", "50")),
               Duration.ofSeconds(Long.getLong("bench.activeHeartbeatSeconds", 180)));
       RunLoad load = new RunLoad(client, ns, runs, rate);
+      double cpuAfterRampUp;
       try (standing) {
         Instant rampUpFrom = Instant.now();
         standing.start(Duration.ofMinutes(30));
         Instant rampUpTo = Instant.now();
+        cpuAfterRampUp = ProcStats.of(operator.pid()).cpuSeconds();
         r.put("standingRampUpSeconds", round(standing.rampUp.toMillis() / 1000.0));
         load.run(cap);
         windows.put("rampUp", new Instant[] {rampUpFrom, rampUpTo});
@@ -223,6 +227,9 @@ public final class Benchmark {
         r.put("maxActive", active + load.maxActive());
       }
       ProcStats proc = ProcStats.of(operator.pid());
+      r.put("cpuStartSeconds", round(cpuAtReady));
+      r.put("cpuRampUpSeconds", round(cpuAfterRampUp - cpuAtReady));
+      r.put("cpuLoadSeconds", round(proc.cpuSeconds() - cpuAfterRampUp));
       String metrics = operator.metrics();
       Files.writeString(out.resolve("operator-metrics-" + runs + ".txt"), metrics);
       r.put("deadline", load.deadline.json());

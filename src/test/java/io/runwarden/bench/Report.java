@@ -145,6 +145,15 @@ final class Report {
             + " s",
         "-");
     row(md, "CPU seconds", fmt(rw.get("cpuSeconds")), fmt(jc.get("cpuSeconds")));
+    row(
+        md,
+        "CPU seconds by phase: start-up to ready / standing runs' ramp-up / measured load",
+        fmt(rw.get("cpuStartSeconds"))
+            + " / "
+            + fmt(rw.get("cpuRampUpSeconds"))
+            + " / "
+            + fmt(rw.get("cpuLoadSeconds")),
+        "-");
     row(md, "Peak RSS (MB)", fmt(rw.get("peakRssMb")), fmt(jc.get("peakRssMb")));
     row(
         md,
