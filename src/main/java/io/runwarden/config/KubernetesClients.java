@@ -8,18 +8,25 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.runwarden.kube.ClientRateLimit;
 import io.runwarden.kube.FirstListFromCache;
+import io.runwarden.kube.NativeTls;
+import io.runwarden.kube.NativeTlsClientFactory;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 /**
  * The operator's Kubernetes client: Quarkus' own (its configuration and object mapper), with a
  * client-side rate limit ({@link ClientRateLimit}) and the informers' first lists served from the
- * API server's watch cache ({@link FirstListFromCache}).
+ * API server's watch cache ({@link FirstListFromCache}), and its TLS done by BoringSSL ({@link
+ * NativeTls}) unless {@code runwarden.api.native-tls=false}.
  */
 @ApplicationScoped
 public class KubernetesClients {
+
+  private static final Logger LOG = Logger.getLogger(KubernetesClients.class);
 
   @Produces
   @Singleton
@@ -27,7 +34,8 @@ public class KubernetesClients {
       KubernetesSerialization serialization,
       Config config,
       RunwardenConfig runwarden,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Vertx vertx) {
     ClientRateLimit limit = new ClientRateLimit(runwarden.api().qps(), runwarden.api().burst());
     FunctionCounter.builder(
             "runwarden_api_client_throttled_seconds_total", limit, l -> l.throttledNanos() / 1e9)
@@ -39,7 +47,18 @@ public class KubernetesClients {
             ClientRateLimit::throttledRequests)
         .description("Requests that waited for the client-side rate limit")
         .register(registry);
-    return new KubernetesClientBuilder()
+    KubernetesClientBuilder builder = new KubernetesClientBuilder();
+    if (!runwarden.api().nativeTls()) {
+      LOG.info("TLS to the API server: the JDK's (runwarden.api.native-tls=false)");
+    } else if (NativeTls.available()) {
+      LOG.info("TLS to the API server: BoringSSL");
+      builder.withHttpClientFactory(new NativeTlsClientFactory(vertx));
+    } else {
+      LOG.infof(
+          "TLS to the API server: the JDK's (BoringSSL did not load: %s)",
+          NativeTls.unavailableBecause());
+    }
+    return builder
         .withKubernetesSerialization(serialization)
         .withConfig(config)
         .withHttpClientBuilderConsumer(

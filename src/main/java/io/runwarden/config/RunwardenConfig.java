@@ -48,6 +48,14 @@ public interface RunwardenConfig {
     /** Requests at once above the average (client-go's burst). */
     @WithDefault("600")
     int burst();
+
+    /**
+     * TLS to the API server through BoringSSL (bundled for linux x86_64 and aarch64) instead of the
+     * JDK's: a fraction of the CPU. Falls back to the JDK's when the library cannot load; false
+     * always uses the JDK's.
+     */
+    @WithDefault("true")
+    boolean nativeTls();
   }
 
   /** Leader election: only the holder of the Lease reconciles (replicas > 1). */
