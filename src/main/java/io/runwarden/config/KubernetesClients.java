@@ -3,13 +3,17 @@ package io.runwarden.config;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.utils.HttpClientUtils;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.runwarden.kube.ClientRateLimit;
 import io.runwarden.kube.FirstListFromCache;
 import io.runwarden.kube.NativeTls;
 import io.runwarden.kube.NativeTlsClientFactory;
+import io.runwarden.kube.TokenRefreshEveryMinute;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -21,7 +25,8 @@ import org.jboss.logging.Logger;
  * The operator's Kubernetes client: Quarkus' own (its configuration and object mapper), with a
  * client-side rate limit ({@link ClientRateLimit}) and the informers' first lists served from the
  * API server's watch cache ({@link FirstListFromCache}), and its TLS done by BoringSSL ({@link
- * NativeTls}) unless {@code runwarden.api.native-tls=false}.
+ * NativeTls}) unless {@code runwarden.api.native-tls=false}. A client without a token does not
+ * re-read its kubeconfig on every request ({@link TokenRefreshEveryMinute}).
  */
 @ApplicationScoped
 public class KubernetesClients {
@@ -47,24 +52,29 @@ public class KubernetesClients {
             ClientRateLimit::throttledRequests)
         .description("Requests that waited for the client-side rate limit")
         .register(registry);
-    KubernetesClientBuilder builder = new KubernetesClientBuilder();
+    HttpClient.Factory factory = HttpClientUtils.getHttpClientFactory();
     if (!runwarden.api().nativeTls()) {
       LOG.info("TLS to the API server: the JDK's (runwarden.api.native-tls=false)");
     } else if (NativeTls.available()) {
       LOG.info("TLS to the API server: BoringSSL");
-      builder.withHttpClientFactory(new NativeTlsClientFactory(vertx));
+      factory = new NativeTlsClientFactory(vertx);
     } else {
       LOG.infof(
           "TLS to the API server: the JDK's (BoringSSL did not load: %s)",
           NativeTls.unavailableBecause());
     }
-    return builder
+    HttpClient.Factory chosen = factory;
+    return new KubernetesClientBuilder()
+        .withHttpClientFactory(chosen)
         .withKubernetesSerialization(serialization)
         .withConfig(config)
         .withHttpClientBuilderConsumer(
-            b ->
-                b.addOrReplaceInterceptor(ClientRateLimit.NAME, limit)
-                    .addOrReplaceInterceptor(FirstListFromCache.NAME, new FirstListFromCache()))
+            b -> {
+              b.addOrReplaceInterceptor(ClientRateLimit.NAME, limit)
+                  .addOrReplaceInterceptor(FirstListFromCache.NAME, new FirstListFromCache());
+              b.addOrReplaceInterceptor(
+                  TokenRefreshInterceptor.NAME, new TokenRefreshEveryMinute(config, chosen));
+            })
         .build();
   }
 
