@@ -52,20 +52,9 @@ public class KubernetesClients {
             ClientRateLimit::throttledRequests)
         .description("Requests that waited for the client-side rate limit")
         .register(registry);
-    HttpClient.Factory factory = HttpClientUtils.getHttpClientFactory();
-    if (!runwarden.api().nativeTls()) {
-      LOG.info("TLS to the API server: the JDK's (runwarden.api.native-tls=false)");
-    } else if (NativeTls.available()) {
-      LOG.info("TLS to the API server: BoringSSL");
-      factory = new NativeTlsClientFactory(vertx);
-    } else {
-      LOG.infof(
-          "TLS to the API server: the JDK's (BoringSSL did not load: %s)",
-          NativeTls.unavailableBecause());
-    }
-    HttpClient.Factory chosen = factory;
+    HttpClient.Factory factory = httpClientFactory(runwarden, vertx);
     return new KubernetesClientBuilder()
-        .withHttpClientFactory(chosen)
+        .withHttpClientFactory(factory)
         .withKubernetesSerialization(serialization)
         .withConfig(config)
         .withHttpClientBuilderConsumer(
@@ -73,9 +62,25 @@ public class KubernetesClients {
               b.addOrReplaceInterceptor(ClientRateLimit.NAME, limit)
                   .addOrReplaceInterceptor(FirstListFromCache.NAME, new FirstListFromCache());
               b.addOrReplaceInterceptor(
-                  TokenRefreshInterceptor.NAME, new TokenRefreshEveryMinute(config, chosen));
+                  TokenRefreshInterceptor.NAME, new TokenRefreshEveryMinute(config, factory));
             })
         .build();
+  }
+
+  /** Fabric8's Vert.x client on Quarkus' Vert.x; with BoringSSL for its TLS where it loads. */
+  private static HttpClient.Factory httpClientFactory(RunwardenConfig runwarden, Vertx vertx) {
+    if (!runwarden.api().nativeTls()) {
+      LOG.info("TLS to the API server: the JDK's (runwarden.api.native-tls=false)");
+      return HttpClientUtils.getHttpClientFactory();
+    }
+    if (!NativeTls.available()) {
+      LOG.infof(
+          "TLS to the API server: the JDK's (BoringSSL did not load: %s)",
+          NativeTls.unavailableBecause());
+      return HttpClientUtils.getHttpClientFactory();
+    }
+    LOG.info("TLS to the API server: BoringSSL");
+    return new NativeTlsClientFactory(vertx);
   }
 
   void close(@Disposes KubernetesClient client) {
