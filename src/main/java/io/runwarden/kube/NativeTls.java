@@ -28,9 +28,9 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Why: every byte the operator exchanges with the API server is encrypted, and in the image's
  * JVM (C1 only) the JDK's TLS runs as plainly compiled Java. A profile of the default benchmark put
- * 42 % of the operator's CPU under TLS: AES-GCM's hash ({@code GHASH}) alone 10 %, the RSA
- * signature of each new connection's handshake 8 % (docs/performance.md). BoringSSL does both in
- * native code with the processor's AES and carry-less multiply instructions.
+ * 28 % of the operator's CPU in the JDK's TLS and crypto code: AES-GCM's hash ({@code GHASH}) alone
+ * 10 %, the RSA signature of each new connection's handshake 8 % (docs/performance.md). BoringSSL
+ * does both in native code with the processor's AES and carry-less multiply instructions.
  *
  * <p>How: Fabric8's Vert.x client always wraps a JDK {@link SSLContext} in netty's {@code
  * JdkSslContext}, with no way to choose netty's OpenSSL engine. So the context handed to it here is
