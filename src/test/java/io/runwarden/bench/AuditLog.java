@@ -199,6 +199,115 @@ final class AuditLog {
     }
   }
 
+  /**
+   * Where each deadline's lateness went, from the audit log: the operator (due to its status write
+   * arriving at the API server: the wake-up, the reconcile, its client), the API server (arrived to
+   * answered) and the watch (answered to the benchmark seeing it, which includes the benchmark's
+   * own JVM). The write is the operator's first status write of the run that arrived at or after
+   * the deadline. The three slowest are listed with the operator's other requests about the run in
+   * between (its report, a fresh read), so a tail can be read, not guessed.
+   */
+  static Map<String, Object> deadlineSplit(
+      Path log, String agentPrefix, String namespace, List<RunLoad.Enforced> enforced) {
+    ObjectMapper json = new ObjectMapper();
+    // run name -> the operator's requests about it (the run, its status, its report), in order
+    Map<String, List<Request>> byRun = new java.util.HashMap<>();
+    for (Path file : files(log)) {
+      try (BufferedReader in = Files.newBufferedReader(file)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!line.contains(agentPrefix) || !line.contains("\"" + namespace + "\"")) continue;
+          JsonNode e = json.readTree(line);
+          JsonNode ref = e.path("objectRef");
+          if (!e.path("userAgent").asText("").startsWith(agentPrefix)
+              || !namespace.equals(ref.path("namespace").asText())
+              || !ref.hasNonNull("name")) {
+            continue;
+          }
+          String resource = ref.path("resource").asText();
+          if (ref.hasNonNull("subresource")) resource += "/" + ref.path("subresource").asText();
+          byRun
+              .computeIfAbsent(ref.path("name").asText(), k -> new ArrayList<>())
+              .add(
+                  new Request(
+                      e.path("verb").asText() + " " + resource,
+                      Instant.parse(e.path("requestReceivedTimestamp").asText()),
+                      Instant.parse(e.path("stageTimestamp").asText())));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    List<long[]> splits = new ArrayList<>(); // operator, API server, watch (ms), index
+    List<RunLoad.Enforced> matched = new ArrayList<>();
+    List<Request> writes = new ArrayList<>();
+    for (RunLoad.Enforced d : enforced) {
+      List<Request> requests = byRun.getOrDefault(d.run(), List.of());
+      requests.stream()
+          .filter(r -> r.what().equals("patch qualificationruns/status"))
+          .filter(r -> !r.received().isBefore(d.fired()) && !r.answered().isAfter(d.seen()))
+          .min(java.util.Comparator.comparing(Request::received))
+          .ifPresent(
+              w -> {
+                splits.add(
+                    new long[] {
+                      Duration.between(d.fired(), w.received()).toMillis(),
+                      Duration.between(w.received(), w.answered()).toMillis(),
+                      Duration.between(w.answered(), d.seen()).toMillis(),
+                      matched.size()
+                    });
+                matched.add(d);
+                writes.add(w);
+              });
+    }
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("matched", matched.size());
+    out.put("enforced", enforced.size());
+    String[] parts = {"operator", "apiServer", "watch"};
+    for (int i = 0; i < parts.length; i++) {
+      int part = i;
+      List<Long> ms = new ArrayList<>(splits.stream().map(s -> s[part]).toList());
+      java.util.Collections.sort(ms);
+      out.put(
+          parts[i],
+          Map.of(
+              "p50Seconds", quantile(ms, 0.50),
+              "p99Seconds", quantile(ms, 0.99),
+              "maxSeconds", ms.isEmpty() ? Double.NaN : ms.get(ms.size() - 1) / 1000.0));
+    }
+    List<String> slowest = new ArrayList<>();
+    splits.stream()
+        .sorted(java.util.Comparator.comparingLong((long[] s) -> s[0] + s[1] + s[2]).reversed())
+        .limit(3)
+        .forEach(
+            s -> {
+              RunLoad.Enforced d = matched.get((int) s[3]);
+              Request w = writes.get((int) s[3]);
+              StringBuilder b =
+                  new StringBuilder(
+                      String.format(
+                          "%s due %s: operator %.3f + API server %.3f + watch %.3f s",
+                          d.run(), d.fired(), s[0] / 1000.0, s[1] / 1000.0, s[2] / 1000.0));
+              byRun.get(d.run()).stream()
+                  .filter(r -> !r.received().isBefore(d.fired().minusSeconds(1)))
+                  .filter(r -> r.received().isBefore(w.received()))
+                  .forEach(
+                      r ->
+                          b.append(
+                              String.format(
+                                  "; before it: %s at +%.3f s, answered in %.3f s",
+                                  r.what(),
+                                  Duration.between(d.fired(), r.received()).toMillis() / 1000.0,
+                                  Duration.between(r.received(), r.answered()).toMillis()
+                                      / 1000.0)));
+              slowest.add(b.toString());
+            });
+    out.put("slowest", slowest);
+    return out;
+  }
+
+  private record Request(String what, Instant received, Instant answered) {}
+
   /** Writes: create, update, patch, delete (events and leases are counted apart by callers). */
   static long writes(Map<String, Long> counts, List<String> excludedResources) {
     return counts.entrySet().stream()

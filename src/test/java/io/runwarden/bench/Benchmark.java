@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.runwarden.api.v1alpha1.Phase;
+import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.OperatorProcess;
 import io.runwarden.testing.TestCluster;
 import java.nio.file.Files;
@@ -155,6 +156,12 @@ public final class Benchmark {
                       default -> active + runs;
                     })));
     rw.put("phases", phaseCounts);
+    @SuppressWarnings("unchecked")
+    List<RunLoad.Enforced> deadlines = (List<RunLoad.Enforced>) rw.remove("deadlinesSeen");
+    rw.put(
+        "deadlineSplit",
+        AuditLog.deadlineSplit(
+            audit, OPERATOR_AGENT, (String) rw.remove("deadlineNamespace"), deadlines));
 
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Path file = out.resolve("result-" + runs + ".json");
@@ -210,6 +217,12 @@ public final class Benchmark {
         load.run(cap);
         windows.put("rampUp", new Instant[] {rampUpFrom, rampUpTo});
         windows.put("load", new Instant[] {load.firstCreate, Instant.now()});
+        r.put("deadlineNamespace", ns);
+        r.put(
+            "deadlinesSeen",
+            load.enforcements.stream()
+                .filter(e -> Reasons.DEADLINE_EXCEEDED.equals(e.rule()))
+                .toList());
         // Standing runs that ended: none should, every one is healthy and far from its limits.
         Map<Phase, Long> phases = standing.phases();
         r.put(

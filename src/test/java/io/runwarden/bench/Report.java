@@ -87,6 +87,27 @@ final class Report {
         lat(rw.get("deadline")),
         lat(jc.get("deadline")));
     row(md, "Deadlines enforced / missed", counts(rw.get("deadline")), counts(jc.get("deadline")));
+    if (rw.get("deadlineSplit") != null) {
+      Map<String, Object> split = castMap(rw.get("deadlineSplit"));
+      row(
+          md,
+          "Deadline lateness by part, p50 / p99 / max: operator (due to its write arriving) ·"
+              + " API server (to the answer) · watch (to the benchmark seeing it)",
+          lat(split.get("operator"))
+              + " · "
+              + lat(split.get("apiServer"))
+              + " · "
+              + lat(split.get("watch"))
+              + " ("
+              + fmt(split.get("matched"))
+              + " of "
+              + fmt(split.get("enforced"))
+              + " matched in the audit log)",
+          "-");
+      @SuppressWarnings("unchecked")
+      List<String> slowest = (List<String>) split.get("slowest");
+      for (String s : slowest) row(md, "Slow deadline", s, "-");
+    }
     row(
         md,
         "Stuck (HeartbeatLost) lateness p50 / p99 / max",

@@ -1,0 +1,92 @@
+package io.runwarden.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark's reading of the audit log, on a log written by hand. */
+class AuditLogTest {
+
+  private static final String OPERATOR = "fabric8-kubernetes-client/7.4.0";
+
+  @TempDir Path dir;
+
+  @Test
+  void aDeadlinesLatenessIsSplitAtTheOperatorsStatusWriteAfterTheDeadline() throws Exception {
+    Instant due = Instant.parse("2026-12-03T10:00:00Z");
+    Path log = dir.resolve("audit.log");
+    Files.write(
+        log,
+        List.of(
+            // before the deadline: not the write that enforced it
+            entry(OPERATOR, "patch", "status", "run-1", "09:59:58.000", "09:59:58.010"),
+            // the report closed first, then the status write
+            entry(OPERATOR, "patch", null, "run-1", "10:00:00.300", "10:00:00.350", "reports"),
+            entry(OPERATOR, "patch", "status", "run-1", "10:00:00.400", "10:00:00.650"),
+            // a worker's write (another client) and another namespace's run do not count
+            entry("runwarden-bench", "patch", "status", "run-1", "10:00:00.100", "10:00:00.110"),
+            entry(OPERATOR, "patch", "status", "run-2", "10:00:00.050", "10:00:00.060")));
+
+    Map<String, Object> split =
+        AuditLog.deadlineSplit(
+            log,
+            "fabric8-kubernetes-client",
+            "bench-runs",
+            List.of(
+                new RunLoad.Enforced(
+                    "run-1",
+                    "DeadlineExceeded",
+                    1,
+                    due,
+                    Instant.parse("2026-12-03T10:00:00.900Z"))));
+
+    assertThat(split).containsEntry("matched", 1).containsEntry("enforced", 1);
+    assertThat(split.get("operator"))
+        .isEqualTo(Map.of("p50Seconds", 0.4, "p99Seconds", 0.4, "maxSeconds", 0.4));
+    assertThat(split.get("apiServer"))
+        .isEqualTo(Map.of("p50Seconds", 0.25, "p99Seconds", 0.25, "maxSeconds", 0.25));
+    assertThat(split.get("watch"))
+        .isEqualTo(Map.of("p50Seconds", 0.25, "p99Seconds", 0.25, "maxSeconds", 0.25));
+    assertThat((List<?>) split.get("slowest"))
+        .singleElement()
+        .asString()
+        .startsWith("run-1 due 2026-12-03T10:00:00Z: operator 0.400 + API server 0.250")
+        .contains("before it: patch qualificationrunreports at +0.300 s, answered in 0.050 s")
+        .doesNotContain("qualificationruns/status at");
+  }
+
+  private static String entry(
+      String agent, String verb, String sub, String name, String received, String answered) {
+    return entry(agent, verb, sub, name, received, answered, "runs");
+  }
+
+  private static String entry(
+      String agent,
+      String verb,
+      String sub,
+      String name,
+      String received,
+      String answered,
+      String kind) {
+    String ns = name.equals("run-2") ? "other" : "bench-runs";
+    String resource = kind.equals("reports") ? "qualificationrunreports" : "qualificationruns";
+    return String.format(
+        "{\"verb\":\"%s\",\"userAgent\":\"%s\",\"objectRef\":{\"resource\":\"%s\","
+            + "\"namespace\":\"%s\",\"name\":\"%s\"%s},"
+            + "\"requestReceivedTimestamp\":\"2026-12-03T%sZ\",\"stageTimestamp\":\"2026-12-03T%sZ\"}",
+        verb,
+        agent,
+        resource,
+        ns,
+        name,
+        sub == null ? "" : ",\"subresource\":\"" + sub + "\"",
+        received,
+        answered);
+  }
+}
