@@ -245,7 +245,9 @@ final class AuditLog {
       List<Request> requests = byRun.getOrDefault(d.run(), List.of());
       requests.stream()
           .filter(r -> r.what().equals("patch qualificationruns/status"))
-          .filter(r -> !r.received().isBefore(d.fired()) && !r.answered().isAfter(d.seen()))
+          // Received before the benchmark saw the result; not necessarily answered before: the
+          // watch can deliver the change before the API server has finished answering the write.
+          .filter(r -> !r.received().isBefore(d.fired()) && r.received().isBefore(d.seen()))
           .min(java.util.Comparator.comparing(Request::received))
           .ifPresent(
               w -> {
@@ -295,7 +297,7 @@ final class AuditLog {
                       r ->
                           b.append(
                               String.format(
-                                  "; before it: %s at +%.3f s, answered in %.3f s",
+                                  "; before it: %s at %+.3f s, answered in %.3f s",
                                   r.what(),
                                   Duration.between(d.fired(), r.received()).toMillis() / 1000.0,
                                   Duration.between(r.received(), r.answered()).toMillis()

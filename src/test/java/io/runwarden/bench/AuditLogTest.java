@@ -61,6 +61,30 @@ class AuditLogTest {
         .doesNotContain("qualificationruns/status at");
   }
 
+  @Test
+  void aWriteWhoseChangeTheWatchDeliveredBeforeItsAnswerStillCounts() throws Exception {
+    Path log = dir.resolve("audit.log");
+    Files.write(
+        log, List.of(entry(OPERATOR, "patch", "status", "run-3", "10:00:00.200", "10:00:00.500")));
+
+    Map<String, Object> split =
+        AuditLog.deadlineSplit(
+            log,
+            "fabric8-kubernetes-client",
+            "bench-runs",
+            List.of(
+                new RunLoad.Enforced(
+                    "run-3",
+                    "DeadlineExceeded",
+                    1,
+                    Instant.parse("2026-12-03T10:00:00Z"),
+                    Instant.parse("2026-12-03T10:00:00.450Z"))));
+
+    assertThat(split).containsEntry("matched", 1);
+    assertThat(split.get("watch"))
+        .isEqualTo(Map.of("p50Seconds", -0.05, "p99Seconds", -0.05, "maxSeconds", -0.05));
+  }
+
   private static String entry(
       String agent, String verb, String sub, String name, String received, String answered) {
     return entry(agent, verb, sub, name, received, answered, "runs");
