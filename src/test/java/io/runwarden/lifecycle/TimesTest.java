@@ -66,6 +66,35 @@ class TimesTest {
     }
   }
 
+  @Test
+  void formattingWritesWhatInstantToStringWritesAtMillisecondPrecision() {
+    Random random = new Random(3);
+    List<Instant> instants =
+        new java.util.ArrayList<>(
+            List.of(
+                Instant.EPOCH,
+                Instant.parse("2026-12-03T03:22:40Z"),
+                Instant.parse("2026-12-03T03:22:40.000999Z"), // below a millisecond: dropped
+                Instant.parse("1969-12-31T23:59:59.999Z"),
+                Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), // five digits: left to the JDK
+                Instant.parse("-0001-12-31T23:59:59Z"),
+                Instant.MAX,
+                Instant.MIN));
+    for (int i = 0; i < 20_000; i++) {
+      long second = -62_167_219_200L + (long) (random.nextDouble() * 315_537_897_600L);
+      int nanos = random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000);
+      instants.add(Instant.ofEpochSecond(second, nanos));
+    }
+    for (Instant instant : instants) {
+      assertThat(Times.format(instant))
+          .as(instant.toString())
+          .isEqualTo(instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+    }
+    assertThat(Times.format(null)).isNull();
+  }
+
   private static Instant jdk(String text) {
     try {
       return OffsetDateTime.parse(text).toInstant();
