@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,7 +53,11 @@ public class KubernetesClients {
             ClientRateLimit::throttledRequests)
         .description("Requests that waited for the client-side rate limit")
         .register(registry);
-    HttpClient.Factory factory = httpClientFactory(runwarden, vertx);
+    HttpClient.Factory factory =
+        httpClientFactory(
+            runwarden.api().nativeTls(),
+            NativeTls.available() ? Optional.empty() : Optional.of(NativeTls.unavailableBecause()),
+            vertx);
     return new KubernetesClientBuilder()
         .withHttpClientFactory(factory)
         .withKubernetesSerialization(serialization)
@@ -67,16 +72,20 @@ public class KubernetesClients {
         .build();
   }
 
-  /** Fabric8's Vert.x client on Quarkus' Vert.x; with BoringSSL for its TLS where it loads. */
-  private static HttpClient.Factory httpClientFactory(RunwardenConfig runwarden, Vertx vertx) {
-    if (!runwarden.api().nativeTls()) {
+  /**
+   * Fabric8's Vert.x client on Quarkus' Vert.x; with BoringSSL for its TLS where it is wanted and
+   * loads.
+   *
+   * @param unavailable why BoringSSL did not load, if it did not
+   */
+  static HttpClient.Factory httpClientFactory(
+      boolean nativeTls, Optional<String> unavailable, Vertx vertx) {
+    if (!nativeTls) {
       LOG.info("TLS to the API server: the JDK's (runwarden.api.native-tls=false)");
       return HttpClientUtils.getHttpClientFactory();
     }
-    if (!NativeTls.available()) {
-      LOG.infof(
-          "TLS to the API server: the JDK's (BoringSSL did not load: %s)",
-          NativeTls.unavailableBecause());
+    if (unavailable.isPresent()) {
+      LOG.infof("TLS to the API server: the JDK's (BoringSSL did not load: %s)", unavailable.get());
       return HttpClientUtils.getHttpClientFactory();
     }
     LOG.info("TLS to the API server: BoringSSL");
