@@ -10,6 +10,11 @@ import java.time.temporal.ChronoUnit;
 /** RFC 3339 in and out of the status. Unparseable input is treated as absent, never fatal. */
 public final class Times {
 
+  /** The days {@link #format} writes itself: four-digit years, as {@code Instant.toString}. */
+  private static final long MIN_EPOCH_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+
+  private static final long MAX_EPOCH_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
   private Times() {}
 
   public static Instant parse(String text) {
@@ -142,9 +147,6 @@ public final class Times {
     out[out.length - 1] = 'Z';
     return new String(out);
   }
-
-  private static final long MIN_EPOCH_DAY = LocalDate.of(0, 1, 1).toEpochDay();
-  private static final long MAX_EPOCH_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
 
   private static void put(char[] out, int at, int value, int width) {
     for (int i = at + width - 1; i >= at; i--) {

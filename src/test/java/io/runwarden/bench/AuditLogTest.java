@@ -33,18 +33,7 @@ class AuditLogTest {
             entry("runwarden-bench", "patch", "status", "run-1", "10:00:00.100", "10:00:00.110"),
             entry(OPERATOR, "patch", "status", "run-2", "10:00:00.050", "10:00:00.060")));
 
-    Map<String, Object> split =
-        AuditLog.deadlineSplit(
-            log,
-            "fabric8-kubernetes-client",
-            "bench-runs",
-            List.of(
-                new RunLoad.Enforced(
-                    "run-1",
-                    "DeadlineExceeded",
-                    1,
-                    due,
-                    Instant.parse("2026-12-03T10:00:00.900Z"))));
+    Map<String, Object> split = split(log, "run-1", due, "10:00:00.900");
 
     assertThat(split).containsEntry("matched", 1).containsEntry("enforced", 1);
     assertThat(split.get("operator"))
@@ -68,21 +57,22 @@ class AuditLogTest {
         log, List.of(entry(OPERATOR, "patch", "status", "run-3", "10:00:00.200", "10:00:00.500")));
 
     Map<String, Object> split =
-        AuditLog.deadlineSplit(
-            log,
-            "fabric8-kubernetes-client",
-            "bench-runs",
-            List.of(
-                new RunLoad.Enforced(
-                    "run-3",
-                    "DeadlineExceeded",
-                    1,
-                    Instant.parse("2026-12-03T10:00:00Z"),
-                    Instant.parse("2026-12-03T10:00:00.450Z"))));
+        split(log, "run-3", Instant.parse("2026-12-03T10:00:00Z"), "10:00:00.450");
 
     assertThat(split).containsEntry("matched", 1);
     assertThat(split.get("watch"))
         .isEqualTo(Map.of("p50Seconds", -0.05, "p99Seconds", -0.05, "maxSeconds", -0.05));
+  }
+
+  /** The split of one run's deadline, {@code due}, seen by the benchmark at {@code seen}. */
+  private static Map<String, Object> split(Path log, String run, Instant due, String seen) {
+    return AuditLog.deadlineSplit(
+        log,
+        "fabric8-kubernetes-client",
+        "bench-runs",
+        List.of(
+            new RunLoad.Enforced(
+                run, "DeadlineExceeded", 1, due, Instant.parse("2026-12-03T" + seen + "Z"))));
   }
 
   private static String entry(
