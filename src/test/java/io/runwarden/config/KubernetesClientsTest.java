@@ -2,9 +2,14 @@ package io.runwarden.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.kube.NativeTlsClientFactory;
 import io.runwarden.testing.TestCluster;
 import io.vertx.core.Vertx;
@@ -50,6 +55,32 @@ class KubernetesClientsTest {
 
     assertThat(factory).isNotInstanceOf(NativeTlsClientFactory.class);
     assertWorks(factory);
+  }
+
+  @Test
+  void watchEventsOfOurKindsAreReadAsTheirClassesInOnePass() {
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    String runEvent =
+        "{\"type\":\"MODIFIED\",\"object\":{\"apiVersion\":\"runwarden.io/v1alpha1\","
+            + "\"kind\":\"QualificationRun\",\"metadata\":{\"name\":\"r\",\"namespace\":\"n\"},"
+            + "\"spec\":{\"total\":3},\"status\":{\"phase\":\"Running\",\"attempt\":2}}}";
+    String reportEvent =
+        "{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"runwarden.io/v1alpha1\","
+            + "\"kind\":\"QualificationRunReport\",\"metadata\":{\"name\":\"r-1\"},"
+            + "\"spec\":{\"attempt\":2},\"status\":{\"attempt\":2,\"worker\":\"w\"}}}";
+    // Fabric8's own reading, as its watch does it (the object is then converted a second time).
+    assertThat(serialization.unmarshal(runEvent, WatchEvent.class).getObject())
+        .isInstanceOf(GenericKubernetesResource.class);
+
+    KubernetesClients.registerKinds(serialization);
+
+    Object run = serialization.unmarshal(runEvent, WatchEvent.class).getObject();
+    assertThat(run).isInstanceOf(QualificationRun.class);
+    assertThat(((QualificationRun) run).getStatus().getAttempt()).isEqualTo(2);
+    assertThat(((QualificationRun) run).getSpec().getTotal()).isEqualTo(3L);
+    Object report = serialization.unmarshal(reportEvent, WatchEvent.class).getObject();
+    assertThat(report).isInstanceOf(QualificationRunReport.class);
+    assertThat(((QualificationRunReport) report).getStatus().getWorker()).isEqualTo("w");
   }
 
   private static void assertWorks(HttpClient.Factory factory) {
