@@ -85,6 +85,40 @@ final class AuditLog {
   }
 
   /**
+   * The operator's ({@code agentPrefix}) list requests received from {@code from} on, each as "list
+   * {resource}: sent +s, answered in s", seconds from {@code from}, in the order they were sent:
+   * how a start's lists overlapped, or waited for one another.
+   */
+  static List<String> lists(Path log, String agentPrefix, Instant from, Instant to) {
+    ObjectMapper json = new ObjectMapper();
+    java.util.TreeMap<Instant, String> sent = new java.util.TreeMap<>();
+    for (Path file : files(log)) {
+      try (BufferedReader in = Files.newBufferedReader(file)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!line.contains("\"list\"")) continue;
+          JsonNode e = json.readTree(line);
+          if (!"list".equals(e.path("verb").asText())) continue;
+          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
+          Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
+          if (received.isBefore(from) || received.isAfter(to)) continue;
+          Instant answered = Instant.parse(e.path("stageTimestamp").asText());
+          sent.put(
+              received,
+              String.format(
+                  "list %s: sent +%.2f s, answered in %.2f s",
+                  e.path("objectRef").path("resource").asText("-"),
+                  Duration.between(from, received).toMillis() / 1000.0,
+                  Duration.between(received, answered).toMillis() / 1000.0));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return List.copyOf(sent.values());
+  }
+
+  /**
    * One phase of the benchmark as the API server saw the operator ({@code agentPrefix}): its
    * requests received between {@code from} and {@code to} by verb, per object of the phase and per
    * second, and how long the API server took to answer its writes (p50 and p99, received to

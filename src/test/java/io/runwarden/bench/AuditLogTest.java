@@ -64,6 +64,32 @@ class AuditLogTest {
         .isEqualTo(Map.of("p50Seconds", -0.05, "p99Seconds", -0.05, "maxSeconds", -0.05));
   }
 
+  @Test
+  void aStartsListsAreListedInTheOrderSentWithTheirAnswersTimes() throws Exception {
+    Path log = dir.resolve("audit.log");
+    Files.write(
+        log,
+        List.of(
+            entry(OPERATOR, "list", null, "", "10:00:03.500", "10:00:04.200", "reports"),
+            entry(OPERATOR, "list", null, "", "10:00:03.000", "10:00:05.600"),
+            // not a list; another client's list; a list before the start
+            entry(OPERATOR, "get", null, "run-1", "10:00:03.100", "10:00:03.110"),
+            entry("runwarden-bench", "list", null, "", "10:00:03.200", "10:00:03.300"),
+            entry(OPERATOR, "list", null, "", "09:59:59.000", "09:59:59.500")));
+
+    List<String> lists =
+        AuditLog.lists(
+            log,
+            "fabric8-kubernetes-client",
+            Instant.parse("2026-12-03T10:00:00Z"),
+            Instant.parse("2026-12-03T10:01:00Z"));
+
+    assertThat(lists)
+        .containsExactly(
+            "list qualificationruns: sent +3.00 s, answered in 2.60 s",
+            "list qualificationrunreports: sent +3.50 s, answered in 0.70 s");
+  }
+
   /** The split of one run's deadline, {@code due}, seen by the benchmark at {@code seen}. */
   private static Map<String, Object> split(Path log, String run, Instant due, String seen) {
     return AuditLog.deadlineSplit(

@@ -14,6 +14,7 @@ import io.runwarden.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ import java.util.concurrent.Future;
  * is claimed through the operator; its run and report are then copied {@code bench.active} times
  * straight into the API server (status included, so each object is the size a claimed run has), and
  * the packaged operator is restarted {@code bench.restarts} times, each timed to its first ready
- * answer. Prints the times and the list requests the starts made.
+ * answer. Prints the times, the list requests the starts made, and when each list was sent and how
+ * long the API server took over it.
  */
 public final class Readiness {
 
@@ -81,14 +83,21 @@ public final class Readiness {
                           .getOrDefault(Phase.Running, 0L)
                       == n);
       List<Double> ready = new ArrayList<>();
+      List<String> lists = new ArrayList<>();
       for (int i = 0; i < restarts; i++) {
+        Instant started = Instant.now();
         try (OperatorProcess operator = OperatorProcess.start(jvm)) {
           ready.add(operator.readyAfter().toMillis() / 1000.0);
         }
+        lists.add("  restart " + (i + 1) + ", ready after " + ready.get(i) + " s:");
+        AuditLog.lists(out.resolve("audit.log"), Benchmark.OPERATOR_AGENT, started, Instant.now())
+            .forEach(l -> lists.add("    " + l));
       }
       Map<String, Long> requests =
           AuditLog.count(out.resolve("audit.log"), Benchmark.OPERATOR_AGENT);
       System.out.println("Ready with " + n + " runs present, seconds: " + ready);
+      System.out.println("The operator's lists, seconds from the process's start:");
+      lists.forEach(System.out::println);
       requests.entrySet().stream()
           .filter(e -> e.getKey().startsWith("list") || e.getKey().startsWith("watch"))
           .forEach(e -> System.out.println("  " + e.getKey() + ": " + e.getValue()));
