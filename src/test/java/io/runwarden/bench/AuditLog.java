@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -60,27 +61,20 @@ final class AuditLog {
 
   /** The same, for requests in the namespaces {@code namespaces} accepts (or in none). */
   static Map<String, Long> count(Path log, String agentPrefix, Predicate<String> namespaces) {
-    ObjectMapper json = new ObjectMapper();
     Map<String, Long> counts = new TreeMap<>();
-    for (Path file : files(log)) {
-      try (BufferedReader in = Files.newBufferedReader(file)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          JsonNode e = json.readTree(line);
-          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
+    forEachEntry(
+        log,
+        e -> {
+          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) return;
           JsonNode ref = e.path("objectRef");
           if (ref.hasNonNull("namespace") && !namespaces.test(ref.path("namespace").asText())) {
-            continue;
+            return;
           }
           String resource = ref.path("resource").asText("-");
           if (ref.hasNonNull("subresource")) resource += "/" + ref.path("subresource").asText();
           String verb = e.path("verb").asText();
           counts.merge(verb + " " + resource, 1L, Long::sum);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+        });
     return counts;
   }
 
@@ -90,18 +84,14 @@ final class AuditLog {
    * how a start's lists overlapped, or waited for one another.
    */
   static List<String> lists(Path log, String agentPrefix, Instant from, Instant to) {
-    ObjectMapper json = new ObjectMapper();
-    java.util.TreeMap<Instant, String> sent = new java.util.TreeMap<>();
-    for (Path file : files(log)) {
-      try (BufferedReader in = Files.newBufferedReader(file)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (!line.contains("\"list\"")) continue;
-          JsonNode e = json.readTree(line);
-          if (!"list".equals(e.path("verb").asText())) continue;
-          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
+    TreeMap<Instant, String> sent = new TreeMap<>();
+    forEachEntry(
+        log,
+        e -> {
+          if (!"list".equals(e.path("verb").asText())) return;
+          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) return;
           Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
-          if (received.isBefore(from) || received.isAfter(to)) continue;
+          if (received.isBefore(from) || received.isAfter(to)) return;
           Instant answered = Instant.parse(e.path("stageTimestamp").asText());
           sent.put(
               received,
@@ -110,11 +100,8 @@ final class AuditLog {
                   e.path("objectRef").path("resource").asText("-"),
                   Duration.between(from, received).toMillis() / 1000.0,
                   Duration.between(received, answered).toMillis() / 1000.0));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+        },
+        "\"list\"");
     return List.copyOf(sent.values());
   }
 
@@ -128,31 +115,24 @@ final class AuditLog {
    */
   static Map<String, Object> phase(
       Path log, String agentPrefix, Instant from, Instant to, long objects) {
-    ObjectMapper json = new ObjectMapper();
     Map<String, Long> verbs = new TreeMap<>();
     List<Long> writeMillis = new ArrayList<>();
-    for (Path file : files(log)) {
-      try (BufferedReader in = Files.newBufferedReader(file)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (!line.contains(agentPrefix)) continue;
-          JsonNode e = json.readTree(line);
-          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) continue;
+    forEachEntry(
+        log,
+        e -> {
+          if (!e.path("userAgent").asText("").startsWith(agentPrefix)) return;
           Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
-          if (received.isBefore(from) || received.isAfter(to)) continue;
+          if (received.isBefore(from) || received.isAfter(to)) return;
           String verb = e.path("verb").asText();
           String resource = e.path("objectRef").path("resource").asText("-");
-          if ("leases".equals(resource)) continue;
+          if ("leases".equals(resource)) return;
           verbs.merge(verb, 1L, Long::sum);
           if (List.of("create", "update", "patch", "delete").contains(verb)) {
             Instant answered = Instant.parse(e.path("stageTimestamp").asText());
             writeMillis.add(Duration.between(received, answered).toMillis());
           }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+        },
+        agentPrefix);
     Map<String, Object> out = new java.util.LinkedHashMap<>();
     double seconds = Duration.between(from, to).toMillis() / 1000.0;
     out.put("seconds", Math.round(seconds * 10) / 10.0);
@@ -184,36 +164,51 @@ final class AuditLog {
    * the same method measures any build of the benchmark.
    */
   static double runUpdatesPerMinute(Path log, Predicate<String> counted, Predicate<String> window) {
-    ObjectMapper json = new ObjectMapper();
     List<Instant> updates = new ArrayList<>();
-    Instant first = null;
-    Instant last = null;
-    for (Path file : files(log)) {
-      try (BufferedReader in = Files.newBufferedReader(file)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (!line.contains("\"qualificationruns\"")) continue;
-          JsonNode e = json.readTree(line);
+    List<Instant> creates = new ArrayList<>();
+    forEachEntry(
+        log,
+        e -> {
           JsonNode ref = e.path("objectRef");
           String ns = ref.path("namespace").asText("");
           String verb = e.path("verb").asText();
           Instant at = Instant.parse(e.path("stageTimestamp").asText());
           if ("create".equals(verb) && !ref.hasNonNull("subresource") && window.test(ns)) {
-            first = first == null || at.isBefore(first) ? at : first;
-            last = last == null || at.isAfter(last) ? at : last;
+            creates.add(at);
           } else if (("patch".equals(verb) || "update".equals(verb)) && counted.test(ns)) {
             updates.add(at);
           }
+        },
+        "\"qualificationruns\"");
+    if (creates.isEmpty()) return Double.NaN;
+    Instant from = java.util.Collections.min(creates);
+    Instant to = java.util.Collections.max(creates);
+    if (!to.isAfter(from)) return Double.NaN;
+    long n = updates.stream().filter(t -> !t.isBefore(from) && !t.isAfter(to)).count();
+    return n / (Duration.between(from, to).toMillis() / 60_000.0);
+  }
+
+  /**
+   * Each entry of the log and of the files it was rotated into, parsed, whose line contains every
+   * one of {@code contains}: a test on the text first, as parsing every line of a long benchmark's
+   * log is most of the time its reading takes.
+   */
+  private static void forEachEntry(Path log, Consumer<JsonNode> each, String... contains) {
+    ObjectMapper json = new ObjectMapper();
+    for (Path file : files(log)) {
+      try (BufferedReader in = Files.newBufferedReader(file)) {
+        String line;
+        lines:
+        while ((line = in.readLine()) != null) {
+          for (String text : contains) {
+            if (!line.contains(text)) continue lines;
+          }
+          each.accept(json.readTree(line));
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    if (first == null || !last.isAfter(first)) return Double.NaN;
-    Instant from = first;
-    Instant to = last;
-    long n = updates.stream().filter(t -> !t.isBefore(from) && !t.isAfter(to)).count();
-    return n / (Duration.between(from, to).toMillis() / 60_000.0);
   }
 
   /** The log and the files it was rotated into (audit-<time>.log beside it). */
@@ -243,20 +238,16 @@ final class AuditLog {
    */
   static Map<String, Object> deadlineSplit(
       Path log, String agentPrefix, String namespace, List<RunLoad.Enforced> enforced) {
-    ObjectMapper json = new ObjectMapper();
     // run name -> the operator's requests about it (the run, its status, its report), in order
     Map<String, List<Request>> byRun = new java.util.HashMap<>();
-    for (Path file : files(log)) {
-      try (BufferedReader in = Files.newBufferedReader(file)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (!line.contains(agentPrefix) || !line.contains("\"" + namespace + "\"")) continue;
-          JsonNode e = json.readTree(line);
+    forEachEntry(
+        log,
+        e -> {
           JsonNode ref = e.path("objectRef");
           if (!e.path("userAgent").asText("").startsWith(agentPrefix)
               || !namespace.equals(ref.path("namespace").asText())
               || !ref.hasNonNull("name")) {
-            continue;
+            return;
           }
           String resource = ref.path("resource").asText();
           if (ref.hasNonNull("subresource")) resource += "/" + ref.path("subresource").asText();
@@ -267,11 +258,9 @@ final class AuditLog {
                       e.path("verb").asText() + " " + resource,
                       Instant.parse(e.path("requestReceivedTimestamp").asText()),
                       Instant.parse(e.path("stageTimestamp").asText())));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+        },
+        agentPrefix,
+        "\"" + namespace + "\"");
     List<long[]> splits = new ArrayList<>(); // operator, API server, watch (ms), index
     List<RunLoad.Enforced> matched = new ArrayList<>();
     List<Request> writes = new ArrayList<>();

@@ -90,6 +90,49 @@ class AuditLogTest {
             "list qualificationrunreports: sent +3.50 s, answered in 0.70 s");
   }
 
+  @Test
+  void requestsAreCountedByClientVerbAndResource() throws Exception {
+    Path log = dir.resolve("audit.log");
+    Files.write(
+        log,
+        List.of(
+            entry(OPERATOR, "patch", "status", "run-1", "10:00:00.000", "10:00:00.100"),
+            entry(OPERATOR, "patch", "status", "run-3", "10:00:01.000", "10:00:01.300"),
+            entry(OPERATOR, "get", null, "run-1", "10:00:02.000", "10:00:02.010", "reports"),
+            entry("runwarden-bench", "patch", "status", "run-1", "10:00:00.500", "10:00:00.600"),
+            // another namespace
+            entry(OPERATOR, "patch", "status", "run-2", "10:00:00.000", "10:00:00.100")));
+
+    assertThat(AuditLog.count(log, "fabric8", ns -> ns.equals("bench-runs")))
+        .isEqualTo(Map.of("patch qualificationruns/status", 2L, "get qualificationrunreports", 1L));
+    Map<String, Object> phase =
+        AuditLog.phase(
+            log,
+            "fabric8",
+            Instant.parse("2026-12-03T10:00:00.500Z"),
+            Instant.parse("2026-12-03T10:00:03Z"),
+            2);
+    assertThat(phase.get("requests")).isEqualTo(Map.of("patch", 1L, "get", 1L));
+    assertThat(phase).containsEntry("writeLatencyP50Seconds", 0.3);
+  }
+
+  @Test
+  void runUpdatesAreCountedPerMinuteOfTheWindowBetweenTheFirstAndLastCreate() throws Exception {
+    Path log = dir.resolve("audit.log");
+    Files.write(
+        log,
+        List.of(
+            entry("runwarden-bench", "create", null, "run-1", "10:00:00.000", "10:00:00.000"),
+            entry(OPERATOR, "patch", "status", "run-1", "10:00:10.000", "10:00:10.000"),
+            entry("kubectl", "update", null, "run-1", "10:00:20.000", "10:00:20.000"),
+            entry("runwarden-bench", "create", null, "run-3", "10:00:30.000", "10:00:30.000"),
+            // after the window
+            entry(OPERATOR, "patch", "status", "run-3", "10:00:40.000", "10:00:40.000")));
+
+    assertThat(AuditLog.runUpdatesPerMinute(log, ns -> true, ns -> ns.equals("bench-runs")))
+        .isEqualTo(4.0);
+  }
+
   /** The split of one run's deadline, {@code due}, seen by the benchmark at {@code seen}. */
   private static Map<String, Object> split(Path log, String run, Instant due, String seen) {
     return AuditLog.deadlineSplit(
