@@ -157,9 +157,6 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     crowdWatch.watchReports(reports::get);
     InformerEventSource<Job, QualificationRun> jobs = attemptInformer(Job.class, context);
     InformerEventSource<Pod, QualificationRun> pods = attemptInformer(Pod.class, context);
-    // The runs' own informer first: its list is the largest and the API server's longest answer.
-    // The primary cache is that informer (the SDK's ControllerEventSource).
-    if (context.getPrimaryCache() instanceof EventSource<?, ?> runs) earlyInformers.add(runs);
     List.of(reports, jobs, pods).forEach(earlyInformers::add);
     return List.of(reports, jobs, pods, gate.releases(), probes.answers(), ownWrites);
   }

@@ -7,8 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jboss.logging.Logger;
 
 /**
- * The controller's informers (the runs', the reports', attempt Jobs' and pods'), started all at
- * once instead of the runs' first and the others after it.
+ * The controller's other informers (the reports, attempt Jobs and pods), started beside the runs'
+ * own instead of after it.
  *
  * <p>Why: the Operator SDK (5.2.1) starts a controller's own informer first and its other event
  * sources only once that one has listed every run. With 11,000 runs the reports' list (12 MB) was
