@@ -22,7 +22,6 @@ import io.runwarden.concurrency.ConcurrencyGate;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.execution.ManagedExecution;
 import io.runwarden.external.Probes;
-import io.runwarden.informer.EarlyInformers;
 import io.runwarden.informer.RunCache;
 import io.runwarden.informer.WatchedNamespaces;
 import io.runwarden.lifecycle.ConditionTypes;
@@ -99,7 +98,6 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final RunEvents events;
   private final OwnWrites ownWrites;
   private final RunCache runCache;
-  private final EarlyInformers earlyInformers;
   private final FreshRead freshRead;
   private final ReportChannel reports;
   private final CrowdWatch crowdWatch;
@@ -115,7 +113,6 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       StatusWriter statusWriter,
       RunEvents events,
       RunCache runCache,
-      EarlyInformers earlyInformers,
       FreshRead freshRead,
       ReportChannel reports,
       CrowdWatch crowdWatch) {
@@ -129,7 +126,6 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.events = events;
     this.ownWrites = new OwnWrites(statusWriter.serialization());
     this.runCache = runCache;
-    this.earlyInformers = earlyInformers;
     this.freshRead = freshRead;
     this.reports = reports;
     this.crowdWatch = crowdWatch;
@@ -155,10 +151,13 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     runCache.set(context.getPrimaryCache());
     InformerEventSource<QualificationRunReport, QualificationRun> reports = reportInformer(context);
     crowdWatch.watchReports(reports::get);
-    InformerEventSource<Job, QualificationRun> jobs = attemptInformer(Job.class, context);
-    InformerEventSource<Pod, QualificationRun> pods = attemptInformer(Pod.class, context);
-    List.of(reports, jobs, pods).forEach(earlyInformers::add);
-    return List.of(reports, jobs, pods, gate.releases(), probes.answers(), ownWrites);
+    return List.of(
+        reports,
+        attemptInformer(Job.class, context),
+        attemptInformer(Pod.class, context),
+        gate.releases(),
+        probes.answers(),
+        ownWrites);
   }
 
   /** A run's report has the run's name; a foreign one of that name is seen too, to be replaced. */
