@@ -101,6 +101,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final FreshRead freshRead;
   private final ReportChannel reports;
   private final CrowdWatch crowdWatch;
+  private final ReportLateness reportLateness;
   private final Map<ResourceID, Integer> failures = new ConcurrentHashMap<>();
 
   public QualificationRunReconciler(
@@ -115,7 +116,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       RunCache runCache,
       FreshRead freshRead,
       ReportChannel reports,
-      CrowdWatch crowdWatch) {
+      CrowdWatch crowdWatch,
+      ReportLateness reportLateness) {
     this.lifecycle = lifecycle;
     this.managed = managed;
     this.gate = gate;
@@ -129,19 +131,25 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.freshRead = freshRead;
     this.reports = reports;
     this.crowdWatch = crowdWatch;
+    this.reportLateness = reportLateness;
   }
 
   /**
-   * The liveness grace for a decision: the larger of the slow API server's ({@link ApiLatency}) and
-   * the one a silent crowd in the run's namespace gives ({@link CrowdWatch}: the run's own
-   * heartbeat limit), with the reason the limit's message gives.
+   * The liveness grace for a decision: the largest of the slow API server's ({@link ApiLatency}),
+   * the one this run's own late reports call for ({@link ReportLateness}) and the one a silent
+   * crowd in the run's namespace gives ({@link CrowdWatch}: the run's own heartbeat limit), with
+   * the reason the limit's message gives.
    */
   private Inputs withGrace(QualificationRun run, Inputs inputs, Duration apiServerGrace) {
+    Duration heartbeatLimit = lifecycle.heartbeatTimeout(run).orElse(null);
     CrowdSilence.Crowd crowd = crowdWatch.now(run.getMetadata().getNamespace());
-    Duration crowdGrace =
-        crowd.silent() ? crowd.grace(lifecycle.heartbeatTimeout(run).orElse(null)) : Duration.ZERO;
-    return crowdGrace.compareTo(apiServerGrace) > 0
-        ? inputs.withLivenessGrace(crowdGrace, crowd.note())
+    Duration crowdGrace = crowd.silent() ? crowd.grace(heartbeatLimit) : Duration.ZERO;
+    Duration reportGrace = reportLateness.grace(ResourceID.fromResource(run), heartbeatLimit);
+    if (crowdGrace.compareTo(apiServerGrace) > 0 && crowdGrace.compareTo(reportGrace) >= 0) {
+      return inputs.withLivenessGrace(crowdGrace, crowd.note());
+    }
+    return reportGrace.compareTo(apiServerGrace) > 0
+        ? inputs.withLivenessGrace(reportGrace, ReportLateness.NOTE)
         : inputs.withLivenessGrace(apiServerGrace);
   }
 
@@ -149,7 +157,8 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   public List<EventSource<?, QualificationRun>> prepareEventSources(
       EventSourceContext<QualificationRun> context) {
     runCache.set(context.getPrimaryCache());
-    InformerEventSource<QualificationRunReport, QualificationRun> reports = reportInformer(context);
+    InformerEventSource<QualificationRunReport, QualificationRun> reports =
+        reportInformer(context, new ReportChangeFilter(reportLateness));
     crowdWatch.watchReports(reports::get);
     return List.of(
         reports,
@@ -162,14 +171,14 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
 
   /** A run's report has the run's name; a foreign one of that name is seen too, to be replaced. */
   private static InformerEventSource<QualificationRunReport, QualificationRun> reportInformer(
-      EventSourceContext<QualificationRun> context) {
+      EventSourceContext<QualificationRun> context, ReportChangeFilter filter) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(QualificationRunReport.class, QualificationRun.class)
             .withSecondaryToPrimaryMapper(
                 (QualificationRunReport r) ->
                     Set.of(
                         new ResourceID(r.getMetadata().getName(), r.getMetadata().getNamespace())))
-            .withOnUpdateFilter(new ReportChangeFilter())
+            .withOnUpdateFilter(filter)
             .withInformerListLimit(LIST_PAGE)
             .build(),
         context);

@@ -3,10 +3,8 @@ package io.runwarden.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.runwarden.testing.MovingClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -14,29 +12,9 @@ import org.junit.jupiter.api.Test;
 @Tag("pure")
 class ApiLatencyTest {
 
-  /** A clock the test moves. */
-  private static final class FakeClock extends Clock {
-    Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   @Test
   void ordinaryLatencyMovesNoLimit() {
-    FakeClock clock = new FakeClock();
+    MovingClock clock = new MovingClock();
     ApiLatency latency = new ApiLatency(clock);
     assertThat(latency.grace()).isZero();
     latency.record(Duration.ofMillis(40));
@@ -46,7 +24,7 @@ class ApiLatencyTest {
 
   @Test
   void aSlowWriteBuysTwiceItsTimeForAMinuteThenNothing() {
-    FakeClock clock = new FakeClock();
+    MovingClock clock = new MovingClock();
     ApiLatency latency = new ApiLatency(clock);
     latency.record(Duration.ofMillis(1500));
     latency.record(Duration.ofMillis(300));
@@ -65,14 +43,14 @@ class ApiLatencyTest {
 
   @Test
   void theGraceIsCapped() {
-    ApiLatency latency = new ApiLatency(new FakeClock());
+    ApiLatency latency = new ApiLatency(new MovingClock());
     latency.record(Duration.ofMinutes(5));
     assertThat(latency.grace()).isEqualTo(ApiLatency.MAX_GRACE);
   }
 
   @Test
   void aTimedRequestThatFailsStillCounts() {
-    FakeClock clock = new FakeClock();
+    MovingClock clock = new MovingClock();
     ApiLatency latency = new ApiLatency(clock);
     assertThatThrownBy(
             () ->

@@ -2,6 +2,7 @@ package io.runwarden.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.runwarden.api.v1alpha1.Outcome;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
@@ -16,11 +17,19 @@ import org.junit.jupiter.api.Test;
 @Tag("pure")
 class ReportChangeFilterTest {
 
-  private final ReportChangeFilter reports = new ReportChangeFilter();
+  private final ReportChangeFilter reports =
+      new ReportChangeFilter(
+          new ReportLateness(java.time.Clock.systemUTC(), new SimpleMeterRegistry()));
   private final RunChangeFilter runs = new RunChangeFilter();
 
-  private static QualificationRunReport report(int open, WorkerReport status) {
+  /** Run "a"'s report in namespace team-a. */
+  static QualificationRunReport report(int open, WorkerReport status) {
     QualificationRunReport r = new QualificationRunReport();
+    r.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("a")
+            .withNamespace("team-a")
+            .build());
     QualificationRunReportSpec spec = new QualificationRunReportSpec();
     spec.setAttempt(open);
     r.setSpec(spec);
@@ -28,7 +37,7 @@ class ReportChangeFilterTest {
     return r;
   }
 
-  private static WorkerReport status(int attempt, long completed, String heartbeat) {
+  static WorkerReport status(int attempt, long completed, String heartbeat) {
     WorkerReport r = new WorkerReport();
     r.setAttempt(attempt);
     r.setCompleted(completed);
