@@ -141,10 +141,10 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
    * the reason the limit's message gives.
    */
   private Inputs withGrace(QualificationRun run, Inputs inputs, Duration apiServerGrace) {
-    Duration heartbeatLimit = lifecycle.heartbeatTimeout(run).orElse(null);
     CrowdSilence.Crowd crowd = crowdWatch.now(run.getMetadata().getNamespace());
-    Duration crowdGrace = crowd.silent() ? crowd.grace(heartbeatLimit) : Duration.ZERO;
-    Duration reportGrace = reportLateness.grace(ResourceID.fromResource(run), heartbeatLimit);
+    Duration crowdGrace =
+        crowd.silent() ? crowd.grace(lifecycle.heartbeatTimeout(run).orElse(null)) : Duration.ZERO;
+    Duration reportGrace = reportLateness.grace(ResourceID.fromResource(run));
     if (crowdGrace.compareTo(apiServerGrace) > 0 && crowdGrace.compareTo(reportGrace) >= 0) {
       return inputs.withLivenessGrace(crowdGrace, crowd.note());
     }

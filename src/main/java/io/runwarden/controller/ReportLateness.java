@@ -23,11 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code L} after that: the start, heartbeat and progress limits get {@code 3 L} more.
  *
  * <p>Bounded so a worker cannot buy much with it: below {@link #THRESHOLD} it is zero, it never
- * exceeds the run's own heartbeat limit (a worker whose clock runs behind, or that stamps its
- * heartbeats in the past, is failed at most at twice its limit) nor {@link #MAX_GRACE}, and it
- * comes from one run's own reports only, so one tenant's worker never moves another's limits. Run
- * and attempt deadlines stay absolute. Reports of an operator restart's first list are not counted
- * (they were not just written). Thread-safe; entries older than the window are dropped.
+ * exceeds {@link #MAX_GRACE} (a worker whose clock runs behind, or that stamps its heartbeats in
+ * the past, is failed at most 2 min later than it would be), and it comes from one run's own
+ * reports only, so one tenant's worker never moves another's limits. Run and attempt deadlines stay
+ * absolute. Not capped at the run's heartbeat limit: a worker whose every heartbeat takes two
+ * requests through a 1 s lag lands one every 4 s, seen 4 s late, and its 3 s limit needs more than
+ * itself again. Reports of an operator restart's first list are not counted (they were not just
+ * written). Thread-safe; entries older than the window are dropped.
  */
 @ApplicationScoped
 public class ReportLateness {
@@ -85,14 +87,13 @@ public class ReportLateness {
         (id, old) -> old == null ? new Late(bucket, lateMillis, 0) : old.with(bucket, lateMillis));
   }
 
-  /** The run's grace now; {@code limit} is its heartbeat limit, if it has one. */
-  public Duration grace(ResourceID run, Duration limit) {
+  /** The run's grace now. */
+  public Duration grace(ResourceID run) {
     Late l = late.get(run);
     if (l == null) return Duration.ZERO;
     long slowest = l.slowest(clock.millis() / WINDOW.toMillis());
     if (slowest < THRESHOLD.toMillis()) return Duration.ZERO;
     Duration grace = Duration.ofMillis(slowest).multipliedBy(FACTOR);
-    if (limit != null && grace.compareTo(limit) > 0) grace = limit;
     return grace.compareTo(MAX_GRACE) > 0 ? MAX_GRACE : grace;
   }
 

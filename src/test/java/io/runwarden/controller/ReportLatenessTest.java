@@ -18,7 +18,6 @@ class ReportLatenessTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ReportLateness lateness = new ReportLateness(clock, registry);
   private final ResourceID run = new ResourceID("a", "team-a");
-  private final Duration limit = Duration.ofSeconds(30);
 
   private void heartbeatStampedAgo(ResourceID id, Duration ago) {
     lateness.seen(id, clock.now.minus(ago));
@@ -28,7 +27,7 @@ class ReportLatenessTest {
   void heartbeatsOnTimeMoveNoLimitAndKeepNoEntry() {
     heartbeatStampedAgo(run, Duration.ofMillis(999));
     heartbeatStampedAgo(run, Duration.ZERO);
-    assertThat(lateness.grace(run, limit)).isZero();
+    assertThat(lateness.grace(run)).isZero();
     assertThat(lateness.tracked()).isZero();
   }
 
@@ -36,41 +35,37 @@ class ReportLatenessTest {
   void aLateHeartbeatBuysThreeTimesItsLatenessForUpToTwoWindows() {
     heartbeatStampedAgo(run, Duration.ofSeconds(2));
     heartbeatStampedAgo(run, Duration.ofMillis(100));
-    assertThat(lateness.grace(run, limit))
-        .as("the slowest counts")
-        .isEqualTo(Duration.ofSeconds(6));
+    assertThat(lateness.grace(run)).as("the slowest counts").isEqualTo(Duration.ofSeconds(6));
     assertThat(registry.get("runwarden_late_reporting_runs").gauge().value()).isEqualTo(1);
 
     clock.advance(ReportLateness.WINDOW);
-    assertThat(lateness.grace(run, limit))
+    assertThat(lateness.grace(run))
         .as("still in the window before")
         .isEqualTo(Duration.ofSeconds(6));
     clock.advance(ReportLateness.WINDOW);
-    assertThat(lateness.grace(run, limit)).isZero();
+    assertThat(lateness.grace(run)).isZero();
     assertThat(registry.get("runwarden_late_reporting_runs").gauge().value()).isZero();
   }
 
   @Test
-  void theGraceNeverExceedsTheRunsOwnHeartbeatLimitNorTwoMinutes() {
+  void theGraceNeverExceedsTwoMinutes() {
     // A worker whose clock runs behind, or that stamps its heartbeats in the past.
     heartbeatStampedAgo(run, Duration.ofHours(1));
-    assertThat(lateness.grace(run, Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
-    assertThat(lateness.grace(run, null)).isEqualTo(ReportLateness.MAX_GRACE);
-    assertThat(lateness.grace(run, Duration.ofHours(1))).isEqualTo(ReportLateness.MAX_GRACE);
+    assertThat(lateness.grace(run)).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
   void aStampInTheFutureWasNotLate() {
     lateness.seen(run, clock.now.plusSeconds(30));
-    assertThat(lateness.grace(run, limit)).isZero();
+    assertThat(lateness.grace(run)).isZero();
   }
 
   @Test
   void oneRunsLateReportsMoveNoOtherRunsLimits() {
     ResourceID other = new ResourceID("a", "team-b");
     heartbeatStampedAgo(run, Duration.ofSeconds(5));
-    assertThat(lateness.grace(run, limit)).isEqualTo(Duration.ofSeconds(15));
-    assertThat(lateness.grace(other, limit)).isZero();
+    assertThat(lateness.grace(run)).isEqualTo(Duration.ofSeconds(15));
+    assertThat(lateness.grace(other)).isZero();
   }
 
   @Test
@@ -94,10 +89,10 @@ class ReportLatenessTest {
     filter.accept(
         ReportChangeFilterTest.report(2, ReportChangeFilterTest.status(1, 5, late.toString())),
         before);
-    assertThat(lateness.grace(run, limit)).isZero();
+    assertThat(lateness.grace(run)).isZero();
     filter.accept(
         ReportChangeFilterTest.report(2, ReportChangeFilterTest.status(2, 5, late.toString())),
         before);
-    assertThat(lateness.grace(run, limit)).isEqualTo(Duration.ofSeconds(12));
+    assertThat(lateness.grace(run)).isEqualTo(Duration.ofSeconds(12));
   }
 }

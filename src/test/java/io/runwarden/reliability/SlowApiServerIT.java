@@ -30,6 +30,13 @@ import org.junit.jupiter.api.Test;
  * stopped. The operator's own status writes take as long, and the limits get twice that as grace
  * ({@code ApiLatency}): the healthy run keeps running, while a worker that really stops is still
  * caught.
+ *
+ * <p>The second case is the one the operator's own writes cannot see: only the workers' path is
+ * slow (a proxy 3 s each way in front of them alone, as when the API server's priority and fairness
+ * queues the tenants' flows), the operator's writes are fast. A worker heartbeating every 2 s
+ * against a 6 s limit lands a heartbeat every 6 s, each seen 3 s after it was stamped: 9 s apart by
+ * the limit's clock. Its own late reports buy its run the grace ({@code ReportLateness}, 3 times 3
+ * s, at most the 6 s limit); a silent worker's run in the same namespace gets none and is failed.
  */
 class SlowApiServerIT {
 
@@ -51,10 +58,12 @@ class SlowApiServerIT {
       create(ns, "silent");
       await().atMost(Duration.ofSeconds(60)).until(() -> phase(ns, "healthy") == Phase.Pending);
       await().atMost(Duration.ofSeconds(60)).until(() -> phase(ns, "silent") == Phase.Pending);
-      // Claimed directly (the start limit is not what this is about); heartbeats go the slow way.
-      int attempt = new TestWorker(client, ns, "healthy", "w1").claim();
-      new TestWorker(client, ns, "silent", "w2").claim(); // and never heartbeats
+      // The healthy worker claims and heartbeats over one client, the slow way, as a real worker
+      // does (a heartbeat's first request on a new connection through the lag takes three round
+      // trips more); the silent one is claimed directly.
       TestWorker healthy = new TestWorker(slow, ns, "healthy", "w1");
+      int attempt = healthy.claim();
+      new TestWorker(client, ns, "silent", "w2").claim(); // and never heartbeats
       try (HeartbeatLoop beats = new HeartbeatLoop(healthy, attempt, 1000, 0, 1)) {
         await().atMost(Duration.ofSeconds(60)).until(() -> phase(ns, "healthy") == Phase.Running);
         QualificationRunStatus caught =
@@ -77,11 +86,55 @@ class SlowApiServerIT {
     }
   }
 
+  @Test
+  void aWorkerSlowerThanTheOperatorIsCoveredByItsOwnLateReports() throws Exception {
+    Path kubeconfig = TestCluster.get().kubeconfig();
+    String ns = TestCluster.get().newNamespace("slowworker");
+    try (LaggingProxy proxy =
+            LaggingProxy.slowServer(
+                LaggingProxy.serverPort(kubeconfig), LAG); // the workers' path alone
+        OperatorProcess operator = OperatorProcess.startWith(kubeconfig);
+        KubernetesClient slow =
+            new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(proxy.kubeconfig(kubeconfig))))
+                .build()) {
+      create(ns, "late", "6s");
+      create(ns, "silent", "6s");
+      TestWorker late = new TestWorker(slow, ns, "late", "w1");
+      int attempt = late.claim();
+      new TestWorker(client, ns, "silent", "w2").claim(); // and never heartbeats
+      try (HeartbeatLoop beats = new HeartbeatLoop(late, attempt, 2000, 0, 1)) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> phase(ns, "late") == Phase.Running);
+        QualificationRunStatus caught =
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> status(ns, "silent"), s -> s != null && s.getPhase() == Phase.Failed);
+        assertThat(caught.getMessage())
+            .as("the silent worker's run gets no grace from the late one's reports")
+            .contains("No heartbeat")
+            .doesNotContain("plus");
+        // A heartbeat every 4 s, each seen 3 s late: by the limit alone it is failed in 7 s.
+        await()
+            .during(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(25))
+            .until(() -> phase(ns, "late") == Phase.Running);
+        assertThat(beats.completed()).as("heartbeats went through all along").isGreaterThan(3);
+      }
+      QualificationRunStatus lateStatus = status(ns, "late");
+      assertThat(lateStatus.getRetryCount()).isZero();
+      assertThat(lateStatus.getAttempt()).isEqualTo(attempt);
+    }
+  }
+
   private void create(String ns, String name) {
+    create(ns, name, "3s");
+  }
+
+  private void create(String ns, String name, String heartbeat) {
     QualificationRun run = RunFixtures.run(name, ns);
     run.getSpec().getTimeouts().setRun("10m");
     run.getSpec().getTimeouts().setStart("2m");
-    run.getSpec().getTimeouts().setHeartbeat("3s");
+    run.getSpec().getTimeouts().setHeartbeat(heartbeat);
     run.getSpec().setRetry(new io.runwarden.api.v1alpha1.RetryPolicy());
     run.getSpec().getRetry().setMaxRetries(0);
     client.resource(run).create();
