@@ -22,6 +22,7 @@ import io.runwarden.concurrency.ConcurrencyGate;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.execution.ManagedExecution;
 import io.runwarden.external.Probes;
+import io.runwarden.informer.EarlyInformers;
 import io.runwarden.informer.RunCache;
 import io.runwarden.informer.WatchedNamespaces;
 import io.runwarden.lifecycle.ConditionTypes;
@@ -98,6 +99,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   private final RunEvents events;
   private final OwnWrites ownWrites;
   private final RunCache runCache;
+  private final EarlyInformers earlyInformers;
   private final FreshRead freshRead;
   private final ReportChannel reports;
   private final CrowdWatch crowdWatch;
@@ -114,6 +116,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       StatusWriter statusWriter,
       RunEvents events,
       RunCache runCache,
+      EarlyInformers earlyInformers,
       FreshRead freshRead,
       ReportChannel reports,
       CrowdWatch crowdWatch,
@@ -128,6 +131,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     this.events = events;
     this.ownWrites = new OwnWrites(statusWriter.serialization());
     this.runCache = runCache;
+    this.earlyInformers = earlyInformers;
     this.freshRead = freshRead;
     this.reports = reports;
     this.crowdWatch = crowdWatch;
@@ -160,13 +164,13 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     InformerEventSource<QualificationRunReport, QualificationRun> reports =
         reportInformer(context, new ReportChangeFilter(reportLateness));
     crowdWatch.watchReports(reports::get);
-    return List.of(
-        reports,
-        attemptInformer(Job.class, context),
-        attemptInformer(Pod.class, context),
-        gate.releases(),
-        probes.answers(),
-        ownWrites);
+    InformerEventSource<Job, QualificationRun> jobs = attemptInformer(Job.class, context);
+    InformerEventSource<Pod, QualificationRun> pods = attemptInformer(Pod.class, context);
+    // The runs' own informer first: its list is the largest and the API server's longest answer.
+    // The primary cache is that informer (the SDK's ControllerEventSource).
+    if (context.getPrimaryCache() instanceof EventSource<?, ?> runs) earlyInformers.add(runs);
+    List.of(reports, jobs, pods).forEach(earlyInformers::add);
+    return List.of(reports, jobs, pods, gate.releases(), probes.answers(), ownWrites);
   }
 
   /** A run's report has the run's name; a foreign one of that name is seen too, to be replaced. */

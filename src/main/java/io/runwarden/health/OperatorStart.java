@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.runwarden.informer.EarlyInformers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -32,6 +33,7 @@ public class OperatorStart {
   private static final Logger LOG = Logger.getLogger(OperatorStart.class);
 
   private final Operator operator;
+  private final EarlyInformers earlyInformers;
 
   /**
    * Ours, not the Operator SDK's RuntimeInfo: that one takes the controller manager's lock, which
@@ -40,8 +42,9 @@ public class OperatorStart {
    */
   private volatile boolean started;
 
-  public OperatorStart(Operator operator) {
+  public OperatorStart(Operator operator, EarlyInformers earlyInformers) {
     this.operator = operator;
+    this.earlyInformers = earlyInformers;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -49,6 +52,10 @@ public class OperatorStart {
         new Thread(
             () -> {
               try {
+                // The Operator bean is made on first use; making it registers the controller,
+                // which prepares its event sources: only then are there informers to start.
+                operator.getRegisteredControllersNumber();
+                earlyInformers.startEach();
                 operator.start();
                 started = true;
                 LOG.info("Operator started: informers filled, reconciling");
