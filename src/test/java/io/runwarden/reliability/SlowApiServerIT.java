@@ -115,8 +115,8 @@ class SlowApiServerIT {
             .doesNotContain("plus");
         // A heartbeat every 4 s, each seen 3 s late: by the limit alone it is failed in 7 s.
         await()
-            .during(Duration.ofSeconds(20))
-            .atMost(Duration.ofSeconds(25))
+            .during(Duration.ofSeconds(12))
+            .atMost(Duration.ofSeconds(17))
             .until(() -> phase(ns, "late") == Phase.Running);
         assertThat(beats.completed()).as("heartbeats went through all along").isGreaterThan(3);
       }
