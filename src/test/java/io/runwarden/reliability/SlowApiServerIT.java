@@ -113,6 +113,9 @@ class SlowApiServerIT {
             .as("the silent worker's run gets no grace from the late one's reports")
             .contains("No heartbeat")
             .doesNotContain("plus");
+        assertThat(operator.metric("runwarden_late_reporting_runs"))
+            .as("the late run is counted")
+            .isEqualTo(1);
         // A heartbeat every 4 s, each seen 3 s late: by the limit alone it is failed in 7 s.
         await()
             .during(Duration.ofSeconds(12))
