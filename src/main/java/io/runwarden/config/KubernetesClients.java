@@ -1,5 +1,9 @@
 package io.runwarden.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -9,6 +13,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.kubernetes.client.KubernetesClientObjectMapper;
+import io.quarkus.kubernetes.client.KubernetesResources;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.kube.ClientRateLimit;
@@ -21,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -55,7 +62,6 @@ public class KubernetesClients {
             ClientRateLimit::throttledRequests)
         .description("Requests that waited for the client-side rate limit")
         .register(registry);
-    registerKinds(serialization);
     HttpClient.Factory factory =
         httpClientFactory(
             runwarden.api().nativeTls(),
@@ -76,6 +82,26 @@ public class KubernetesClients {
   }
 
   /**
+   * The client's JSON reader and writer: Quarkus' own (its object mapper, the resource classes it
+   * found), which this replaces (it is a default bean) for two reasons.
+   *
+   * <p>It is told which classes our kinds are ({@link #registerKinds}), and its copies of objects
+   * go through a token buffer instead of a JSON string ({@link BufferCopies}).
+   */
+  @Produces
+  @Singleton
+  @SuppressWarnings("rawtypes") // the type Quarkus produces the resource classes as
+  KubernetesSerialization kubernetesSerialization(
+      @KubernetesClientObjectMapper ObjectMapper mapper, @KubernetesResources Class[] resources) {
+    KubernetesSerialization serialization = new BufferCopies(mapper);
+    for (Class<?> resource : (Class<?>[]) resources) {
+      serialization.registerKubernetesResource(resource.asSubclass(KubernetesResource.class));
+    }
+    registerKinds(serialization);
+    return serialization;
+  }
+
+  /**
    * Tells the client's JSON reader which classes our kinds are, so that a watch event's object is
    * read straight into a {@link QualificationRun} or {@link QualificationRunReport}.
    *
@@ -89,6 +115,38 @@ public class KubernetesClients {
   static void registerKinds(KubernetesSerialization serialization) {
     serialization.registerKubernetesResource(QualificationRun.class);
     serialization.registerKubernetesResource(QualificationRunReport.class);
+  }
+
+  /**
+   * Copies objects through Jackson's token buffer rather than a JSON string. The Operator SDK
+   * copies every run it hands a reconcile ({@code ConfigurationService#getResourceCloner}: this
+   * serialization's {@code clone}), and Fabric8 does it by writing the run as JSON text and parsing
+   * that text back: 7.1 % of the operator's CPU in the 2026-12-03 profile. The token buffer keeps
+   * the same tokens without encoding characters or parsing them again; the copy is the same (the
+   * same serializers and deserializers run, {@code KubernetesClientsTest}).
+   */
+  public static final class BufferCopies extends KubernetesSerialization {
+
+    private final ObjectMapper mapper;
+
+    BufferCopies(ObjectMapper mapper) {
+      super(mapper, false);
+      this.mapper = mapper;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T clone(T resource) {
+      try {
+        TokenBuffer buffer = new TokenBuffer(mapper, false);
+        mapper.writeValue(buffer, resource);
+        try (JsonParser parser = buffer.asParser()) {
+          return (T) mapper.readValue(parser, resource.getClass());
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.kube.NativeTlsClientFactory;
+import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.vertx.core.Vertx;
 import java.util.Optional;
@@ -81,6 +82,48 @@ class KubernetesClientsTest {
     Object report = serialization.unmarshal(reportEvent, WatchEvent.class).getObject();
     assertThat(report).isInstanceOf(QualificationRunReport.class);
     assertThat(((QualificationRunReport) report).getStatus().getWorker()).isEqualTo("w");
+  }
+
+  @Test
+  void copiesThroughTheTokenBufferAreFabric8sCopiesAndShareNothing() {
+    KubernetesSerialization fabric8 = new KubernetesSerialization();
+    KubernetesSerialization ours =
+        new KubernetesClients.BufferCopies(new com.fasterxml.jackson.databind.ObjectMapper());
+    QualificationRun run = RunFixtures.run("r", "n");
+    run.getMetadata().setLabels(new java.util.HashMap<>(java.util.Map.of("team", "a")));
+    run.getSpec().setJob(new io.runwarden.api.v1alpha1.AttemptJobSpec());
+    run.getSpec().getJob().setTemplate(RunFixtures.template("worker:1"));
+    run.getSpec()
+        .getJob()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setResources(
+            new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("512Mi"))
+                .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("1.5"))
+                .build());
+    run.setStatus(new io.runwarden.api.v1alpha1.QualificationRunStatus());
+    run.getStatus().setPhase(io.runwarden.api.v1alpha1.Phase.Running);
+    run.getStatus().setAttempt(2);
+    run.getStatus().setMessage("é \"quoted\" \u2028 line");
+    run.getMetadata().setAdditionalProperty("unknownField", java.util.Map.of("n", 1.25));
+
+    QualificationRun copy = ours.clone(run);
+
+    assertThat(ours.asJson(copy)).isEqualTo(fabric8.asJson(fabric8.clone(run)));
+    assertThat(copy).isNotSameAs(run);
+    copy.getMetadata().getLabels().put("team", "b");
+    copy.getStatus().setAttempt(3);
+    assertThat(run.getMetadata().getLabels()).containsEntry("team", "a");
+    assertThat(run.getStatus().getAttempt()).isEqualTo(2);
+    GenericKubernetesResource generic =
+        fabric8.unmarshal(
+            "{\"apiVersion\":\"v1\",\"kind\":\"X\",\"metadata\":{\"name\":\"x\"},"
+                + "\"spec\":{\"a\":[1,2.5,\"s\",null,{\"b\":true}]}}",
+            GenericKubernetesResource.class);
+    assertThat(ours.asJson(ours.clone(generic))).isEqualTo(fabric8.asJson(generic));
   }
 
   private static void assertWorks(HttpClient.Factory factory) {

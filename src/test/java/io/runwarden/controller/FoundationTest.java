@@ -50,6 +50,19 @@ class FoundationTest {
   }
 
   /**
+   * The Operator SDK copies each run it hands a reconcile with the operator's client's
+   * serialization: ours (token-buffer copies, our kinds registered), not Quarkus' default one.
+   */
+  @Test
+  void theSdksCopiesOfRunsGoThroughTheTokenBuffer() {
+    assertThat(operatorClient.getKubernetesSerialization())
+        .isInstanceOf(io.runwarden.config.KubernetesClients.BufferCopies.class);
+    QualificationRun run = RunFixtures.run("copied", ns);
+    Object copy = operator.getConfigurationService().getResourceCloner().clone(run);
+    assertThat(copy).isNotSameAs(run).isInstanceOf(QualificationRun.class);
+  }
+
+  /**
    * The operator's client asks for an informer's first list of a collection from the watch cache
    * and for later lists from etcd, paged: the API server's watch cache ignores the page size, so
    * the first list of a three-run namespace with {@code limit=1} returns all three, the second one.
