@@ -2,18 +2,26 @@ package io.runwarden.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.runwarden.api.v1alpha1.AttemptJobSpec;
+import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
+import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.kube.NativeTlsClientFactory;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
 import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -87,28 +95,22 @@ class KubernetesClientsTest {
   @Test
   void copiesThroughTheTokenBufferAreFabric8sCopiesAndShareNothing() {
     KubernetesSerialization fabric8 = new KubernetesSerialization();
-    KubernetesSerialization ours =
-        new KubernetesClients.BufferCopies(new com.fasterxml.jackson.databind.ObjectMapper());
+    KubernetesSerialization ours = new KubernetesClients.BufferCopies(new ObjectMapper());
     QualificationRun run = RunFixtures.run("r", "n");
-    run.getMetadata().setLabels(new java.util.HashMap<>(java.util.Map.of("team", "a")));
-    run.getSpec().setJob(new io.runwarden.api.v1alpha1.AttemptJobSpec());
+    run.getMetadata().setLabels(new HashMap<>(Map.of("team", "a")));
+    run.getSpec().setJob(new AttemptJobSpec());
     run.getSpec().getJob().setTemplate(RunFixtures.template("worker:1"));
-    run.getSpec()
-        .getJob()
-        .getTemplate()
-        .getSpec()
-        .getContainers()
-        .get(0)
-        .setResources(
-            new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
-                .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("512Mi"))
-                .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("1.5"))
-                .build());
-    run.setStatus(new io.runwarden.api.v1alpha1.QualificationRunStatus());
-    run.getStatus().setPhase(io.runwarden.api.v1alpha1.Phase.Running);
+    var worker = run.getSpec().getJob().getTemplate().getSpec().getContainers().get(0);
+    worker.setResources(
+        new ResourceRequirementsBuilder()
+            .addToLimits("memory", new Quantity("512Mi"))
+            .addToLimits("cpu", new Quantity("1.5"))
+            .build());
+    run.setStatus(new QualificationRunStatus());
+    run.getStatus().setPhase(Phase.Running);
     run.getStatus().setAttempt(2);
     run.getStatus().setMessage("é \"quoted\" \u2028 line");
-    run.getMetadata().setAdditionalProperty("unknownField", java.util.Map.of("n", 1.25));
+    run.getMetadata().setAdditionalProperty("unknownField", Map.of("n", 1.25));
 
     QualificationRun copy = ours.clone(run);
 
