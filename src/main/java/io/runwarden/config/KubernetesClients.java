@@ -3,7 +3,6 @@ package io.runwarden.config;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -90,12 +89,12 @@ public class KubernetesClients {
    */
   @Produces
   @Singleton
-  @SuppressWarnings("rawtypes") // the type Quarkus produces the resource classes as
+  @SuppressWarnings({"rawtypes", "unchecked"}) // as Quarkus' own producer registers them
   KubernetesSerialization kubernetesSerialization(
       @KubernetesClientObjectMapper ObjectMapper mapper, @KubernetesResources Class[] resources) {
     KubernetesSerialization serialization = new BufferCopies(mapper);
-    for (Class<?> resource : (Class<?>[]) resources) {
-      serialization.registerKubernetesResource(resource.asSubclass(KubernetesResource.class));
+    for (Class resource : resources) {
+      serialization.registerKubernetesResource(resource);
     }
     registerKinds(serialization);
     return serialization;

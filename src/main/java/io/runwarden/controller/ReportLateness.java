@@ -44,6 +44,9 @@ public class ReportLateness {
 
   private static final int FACTOR = 3;
 
+  /** For a limit's message. */
+  static final String NOTE = "while this run's reports reach the operator late";
+
   /** The slowest lateness (ms) in the window {@code bucket} and in the one before it. */
   private record Late(long bucket, long current, long previous) {
 
@@ -96,9 +99,6 @@ public class ReportLateness {
     Duration grace = Duration.ofMillis(slowest).multipliedBy(FACTOR);
     return grace.compareTo(MAX_GRACE) > 0 ? MAX_GRACE : grace;
   }
-
-  /** For a limit's message. */
-  static final String NOTE = "while this run's reports reach the operator late";
 
   /** Once a window, the runs nothing was heard from for two windows go. */
   private void sweep(long bucket) {
