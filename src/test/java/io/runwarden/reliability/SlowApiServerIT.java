@@ -32,11 +32,13 @@ import org.junit.jupiter.api.Test;
  * caught.
  *
  * <p>The second case is the one the operator's own writes cannot see: only the workers' path is
- * slow (a proxy 3 s each way in front of them alone, as when the API server's priority and fairness
- * queues the tenants' flows), the operator's writes are fast. A worker heartbeating every 2 s
- * against a 6 s limit lands a heartbeat every 6 s, each seen 3 s after it was stamped: 9 s apart by
- * the limit's clock. Its own late reports buy its run the grace ({@code ReportLateness}, 3 times 3
- * s, at most the 6 s limit); a silent worker's run in the same namespace gets none and is failed.
+ * slow (the proxy in front of them alone, as when the API server's priority and fairness queues the
+ * tenants' flows), the operator's writes are fast. The test worker's heartbeat is two requests (the
+ * client reads the report before it patches), so a worker heartbeating every 2 s against a 6 s
+ * limit lands a heartbeat every 4 s, each seen 3 s after it was stamped: 7 s apart by the limit's
+ * clock, and failed by the limit alone. Its own late reports buy its run the grace ({@code
+ * ReportLateness}, three times 3 s); a silent worker's run in the same namespace gets none and is
+ * failed.
  */
 class SlowApiServerIT {
 
