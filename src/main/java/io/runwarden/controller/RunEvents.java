@@ -1,15 +1,16 @@
 package io.runwarden.controller;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.kube.DirectWrites;
 import io.runwarden.lifecycle.RunEvent;
 import io.runwarden.lifecycle.Times;
 import jakarta.annotation.PreDestroy;
@@ -47,14 +48,18 @@ public class RunEvents {
   /** Series of one namespace that may wait to be sent: a tenth of the queue. */
   static final int PER_NAMESPACE = QUEUE / 10;
 
-  private final KubernetesClient client;
+  private static final DirectWrites.Collection EVENTS = DirectWrites.collection(Event.class);
+
+  private final DirectWrites writes;
+  private final KubernetesSerialization serialization;
   private final Clock clock;
   private final Counter dropped;
   private final ThreadPoolExecutor senders;
   private final EventSeries correlator = new EventSeries(PER_NAMESPACE);
 
   public RunEvents(KubernetesClient client, Clock clock, MeterRegistry registry) {
-    this.client = client;
+    this.writes = new DirectWrites(client);
+    this.serialization = client.getKubernetesSerialization();
     this.clock = clock;
     this.dropped =
         Counter.builder("runwarden_events_dropped_total")
@@ -140,7 +145,6 @@ public class RunEvents {
     EventSeries.Key key = send.key();
     String message = send.message();
     try {
-      var events = client.v1().events().inNamespace(key.namespace());
       if (send.created()) {
         var patch =
             new EventBuilder()
@@ -149,7 +153,12 @@ public class RunEvents {
                 .withMessage(message)
                 .build();
         try {
-          events.withName(send.eventName()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+          writes.send(
+              "PATCH",
+              EVENTS.object(key.namespace(), send.eventName(), null),
+              DirectWrites.MERGE,
+              serialization.asJson(patch),
+              null);
           return true;
         } catch (KubernetesClientException e) {
           if (e.getCode() != 404) throw e;
@@ -157,25 +166,26 @@ public class RunEvents {
           return write(series, involved);
         }
       }
-      events
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withName(send.eventName())
-                  .withNamespace(key.namespace())
-                  .endMetadata()
-                  .withInvolvedObject(involved)
-                  .withType(key.type())
-                  .withReason(key.reason())
-                  .withMessage(message)
-                  .withNewSource(COMPONENT, null)
-                  .withReportingComponent(COMPONENT)
-                  .withReportingInstance(COMPONENT)
-                  .withFirstTimestamp(Times.format(send.first()))
-                  .withLastTimestamp(Times.format(send.last()))
-                  .withCount(send.count())
-                  .build())
-          .create();
+      Event event =
+          new EventBuilder()
+              .withNewMetadata()
+              .withName(send.eventName())
+              .withNamespace(key.namespace())
+              .endMetadata()
+              .withInvolvedObject(involved)
+              .withType(key.type())
+              .withReason(key.reason())
+              .withMessage(message)
+              .withNewSource(COMPONENT, null)
+              .withReportingComponent(COMPONENT)
+              .withReportingInstance(COMPONENT)
+              .withFirstTimestamp(Times.format(send.first()))
+              .withLastTimestamp(Times.format(send.last()))
+              .withCount(send.count())
+              .build();
+      // The API server's answer is left unread: nothing here needs the stored Event.
+      writes.send(
+          "POST", EVENTS.in(key.namespace()), DirectWrites.JSON, serialization.asJson(event), null);
       return true;
     } catch (KubernetesClientException e) {
       LOG.warnf(
