@@ -13,7 +13,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The operator's most frequent writes (a run's status, its Kubernetes Events) sent straight through
@@ -108,10 +107,9 @@ public final class DirectWrites {
     HttpRequest request = builder.build();
     HttpResponse<byte[]> response;
     try {
-      // The client's own timeout is on the request; this bound only keeps a lost answer from
-      // holding the calling thread for ever.
-      response =
-          http.sendAsync(request, byte[].class).get(timeoutMillis + 30_000, TimeUnit.MILLISECONDS);
+      // Unbounded as the DSL's own wait: each try is bounded by the request timeout, and Fabric8's
+      // retries by their backoff limit.
+      response = http.sendAsync(request, byte[].class).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw OperationSupport.requestException(request, e);
@@ -121,8 +119,6 @@ public final class DirectWrites {
         throw k.copyAsCause();
       }
       throw OperationSupport.requestException(request, cause, null);
-    } catch (TimeoutException e) {
-      throw OperationSupport.requestException(request, e);
     }
     if (!response.isSuccessful()) {
       throw OperationSupport.requestFailure(

@@ -6,13 +6,12 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunReport;
 import io.runwarden.api.v1alpha1.QualificationRunReportSpec;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.WorkerReport;
+import io.runwarden.kube.DirectWrites;
 import io.runwarden.kube.UidDelete;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
@@ -42,10 +41,15 @@ public class ReportChannel {
   private static final List<String> SPEC_FIELDS =
       List.of("attempt", "checkpoint", "completed", "serviceJobId", "heartbeatTimeout");
 
+  private static final DirectWrites.Collection REPORTS =
+      DirectWrites.collection(QualificationRunReport.class);
+
   private final KubernetesClient client;
+  private final DirectWrites writes;
 
   public ReportChannel(KubernetesClient client) {
     this.client = client;
+    this.writes = new DirectWrites(client);
   }
 
   /**
@@ -120,7 +124,13 @@ public class ReportChannel {
     report.getMetadata().setOwnerReferences(List.of(owner(run)));
     report.setSpec(spec);
     try {
-      client.resource(report).create();
+      // Once per attempt: sent as the run's status is (DirectWrites), the answer left unread.
+      writes.send(
+          "POST",
+          REPORTS.in(run.getMetadata().getNamespace()),
+          DirectWrites.JSON,
+          client.getKubernetesSerialization().asJson(report),
+          null);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
@@ -165,11 +175,12 @@ public class ReportChannel {
     }
     ObjectNode body = offer.objectNode();
     body.set("spec", offer);
-    client
-        .resources(QualificationRunReport.class)
-        .inNamespace(run.getMetadata().getNamespace())
-        .withName(run.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
+    writes.send(
+        "PATCH",
+        REPORTS.object(run.getMetadata().getNamespace(), run.getMetadata().getName(), null),
+        DirectWrites.MERGE,
+        body.toString(),
+        null);
   }
 
   private static OwnerReference owner(QualificationRun run) {

@@ -157,6 +157,11 @@ class DirectWritesTest {
 
     assertThat(created).isNull();
     assertThat(raised).isNull();
+    // The report's creation tells "already there" (409) from other refusals by the code.
+    assertThatThrownBy(
+            () -> writes.send("POST", EVENTS.in(ns), DirectWrites.JSON, json.asJson(event), null))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
     Event stored = client.v1().events().inNamespace(ns).withName("run-1.accepted").get();
     assertThat(stored.getCount()).isEqualTo(2);
     assertThat(stored.getMessage()).isEqualTo("second");
