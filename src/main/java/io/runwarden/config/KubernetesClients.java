@@ -154,7 +154,7 @@ public class KubernetesClients {
    *
    * @param unavailable why BoringSSL did not load, if it did not
    */
-  static HttpClient.Factory httpClientFactory(
+  public static HttpClient.Factory httpClientFactory(
       boolean nativeTls, Optional<String> unavailable, Vertx vertx) {
     if (!nativeTls) {
       LOG.info("TLS to the API server: the JDK's (runwarden.api.native-tls=false)");

@@ -11,9 +11,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
+import io.runwarden.config.KubernetesClients;
 import io.runwarden.kube.DirectWrites;
+import io.runwarden.kube.NativeTls;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.TestCluster;
+import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,9 +29,9 @@ import java.util.List;
  * operator reads it) and an Event created (the reply read by the DSL, left unread directly), in
  * rounds that alternate between the two ways, each round timed by the process's CPU.
  *
- * <p>The writes are made in a child JVM with the image's flags (C1 only, as the operator runs), so
- * the request building is compiled as it is in the pod; the API server runs beside it. Prints the
- * CPU per write of each way, per round, and the medians.
+ * <p>The writes are made in a child JVM with the image's flags (C1 only, as the operator runs) and
+ * the operator's TLS, so the request building is compiled as it is in the pod; the API server runs
+ * beside it. Prints the CPU per write of each way, per round, and the medians.
  */
 public final class WriteCost {
 
@@ -51,7 +54,10 @@ public final class WriteCost {
     String ns = cluster.newNamespace("write-cost");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ProductionJvm.flags(TestCluster.projectDir()));
+    // The image's flags but its class-data-sharing archive, which loads only for the packaged jar.
+    ProductionJvm.flags(TestCluster.projectDir()).stream()
+        .filter(f -> !f.startsWith("-XX:SharedArchiveFile="))
+        .forEach(command::add);
     command.add("-Dbench.objects=" + OBJECTS);
     command.add("-Dbench.rounds=" + ROUNDS);
     command.add("-cp");
@@ -69,7 +75,20 @@ public final class WriteCost {
 
   private static void measure(Path kubeconfig, String ns) throws Exception {
     Config config = Config.fromKubeconfig(java.nio.file.Files.readString(kubeconfig));
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+    Vertx vertx = Vertx.vertx();
+    // The operator's TLS (BoringSSL when it loads, as in the operator), so the request building
+    // is not hidden behind the JDK's C1-compiled cipher.
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withHttpClientFactory(
+                KubernetesClients.httpClientFactory(
+                    true,
+                    NativeTls.available()
+                        ? java.util.Optional.empty()
+                        : java.util.Optional.of(NativeTls.unavailableBecause()),
+                    vertx))
+            .build()) {
       DirectWrites direct = new DirectWrites(client);
       DirectWrites.Collection runs = DirectWrites.collection(QualificationRun.class);
       DirectWrites.Collection events = DirectWrites.collection(Event.class);
@@ -136,6 +155,8 @@ public final class WriteCost {
           "median over %d rounds of %d: resource DSL %.0f µs, DirectWrites %.0f µs of the process's"
               + " CPU per status apply and Event create%n",
           ROUNDS, OBJECTS, median(dsl) / 1e3 / OBJECTS, median(raw) / 1e3 / OBJECTS);
+    } finally {
+      vertx.close();
     }
   }
 
