@@ -33,33 +33,17 @@ import java.util.regex.Pattern;
  * limit, on this machine it would see all the host's memory. Without it the initial heap is 1/64 of
  * the host (hundreds of MB here, 8 MB in a 512Mi pod) and the measured RSS says more about the host
  * than about the operator.
- *
- * <p>The image's class-data-sharing archive is made here as the image build makes it: its {@code
- * RUN java ...; test -s ...} line run with this machine's JVM, {@code /deployments/} read as the
- * packaged app's directory (the archive loads only with the class path that made it, and the
- * benchmark's operator runs {@code target/quarkus-app/quarkus-run.jar}).
  */
 final class ProductionJvm {
 
   private static final Pattern ENV =
       Pattern.compile("^ENV\\s+(\\w+)=\"([^\"]*)\"", Pattern.MULTILINE);
 
-  private static final Pattern TRAINING =
-      Pattern.compile("^RUN java (.+); test -s (\\S+)$", Pattern.MULTILINE);
-  private static final String IMAGE_APP = "/deployments/";
-
-  private static boolean trained;
-
   private ProductionJvm() {}
 
-  static synchronized List<String> flags(Path projectDir) {
+  static List<String> flags(Path projectDir) {
     try {
       String dockerfile = Files.readString(projectDir.resolve("Dockerfile.jvm"));
-      String app = projectDir.resolve("target/quarkus-app").toAbsolutePath() + "/";
-      if (!trained) {
-        train(dockerfile, app);
-        trained = true;
-      }
       Map<String, String> env = new HashMap<>();
       Matcher m = ENV.matcher(dockerfile);
       while (m.find()) {
@@ -75,43 +59,9 @@ final class ProductionJvm {
       flags.add("-XX:AdaptiveSizePolicyWeight=90");
       flags.add("-XX:+ExitOnOutOfMemoryError");
       addXX(flags, env.getOrDefault("JAVA_OPTS_APPEND", ""));
-      return flags.stream().map(f -> f.replace(IMAGE_APP, app)).toList();
+      return flags;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Runs the image build's training start, if it has one, and checks it left its archive. */
-  private static void train(String dockerfile, String app) throws IOException {
-    Matcher m = TRAINING.matcher(dockerfile);
-    if (!m.find()) {
-      return;
-    }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : m.group(1).trim().split("\\s+")) {
-      command.add(arg.replace(IMAGE_APP, app));
-    }
-    Path archive = Path.of(m.group(2).replace(IMAGE_APP, app));
-    Files.deleteIfExists(archive);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.redirectOutput(archive.resolveSibling("app-cds-training.log").toFile());
-    pb.environment().remove("KUBECONFIG");
-    long started = System.nanoTime();
-    try {
-      int exit = pb.start().waitFor();
-      System.out.printf(
-          "Class-data-sharing archive made as the image build makes it: exit %d, %.1f s, %d MB%n",
-          exit,
-          (System.nanoTime() - started) / 1e9,
-          Files.exists(archive) ? Files.size(archive) >> 20 : 0);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-    if (!Files.exists(archive) || Files.size(archive) == 0) {
-      throw new IllegalStateException(
-          "the image's training start left no " + archive + ": see app-cds-training.log beside it");
     }
   }
 
