@@ -54,10 +54,7 @@ public final class WriteCost {
     String ns = cluster.newNamespace("write-cost");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // The image's flags but its class-data-sharing archive, which loads only for the packaged jar.
-    ProductionJvm.flags(TestCluster.projectDir()).stream()
-        .filter(f -> !f.startsWith("-XX:SharedArchiveFile="))
-        .forEach(command::add);
+    command.addAll(ProductionJvm.flags(TestCluster.projectDir()));
     command.add("-Dbench.objects=" + OBJECTS);
     command.add("-Dbench.rounds=" + ROUNDS);
     command.add("-cp");
