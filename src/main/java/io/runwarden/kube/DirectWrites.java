@@ -15,8 +15,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operator's most frequent writes (a run's status, its Kubernetes Events) sent straight through
- * the client's HTTP client, without Fabric8's resource DSL.
+ * The operator's writes for every run (its status, its Kubernetes Events, its report's opening)
+ * sent straight through the client's HTTP client, without Fabric8's resource DSL.
  *
  * <p>Why: the DSL builds every request's URL by joining strings through {@code java.net.URI} and
  * four regular expressions compiled on each call ({@code URLUtils.join}, several times per
