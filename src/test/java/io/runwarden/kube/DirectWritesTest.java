@@ -2,6 +2,8 @@ package io.runwarden.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -50,12 +52,7 @@ class DirectWritesTest {
     QualificationRun apply = statusOnly("applied", Phase.Running);
 
     QualificationRun written =
-        writes.send(
-            "PATCH",
-            RUNS.object(ns, "applied", "status") + DirectWrites.forcedApply("runwarden-test"),
-            DirectWrites.APPLY,
-            client.getKubernetesSerialization().asJson(apply),
-            QualificationRun.class);
+        applyStatus("applied", client.getKubernetesSerialization().asJson(apply));
 
     QualificationRun stored =
         client.resources(QualificationRun.class).inNamespace(ns).withName("applied").get();
@@ -66,7 +63,7 @@ class DirectWritesTest {
     assertThat(stored.getStatus().getPhase()).isEqualTo(Phase.Running);
     assertThat(stored.getMetadata().getManagedFields())
         .extracting(ManagedFieldsEntry::getManager, ManagedFieldsEntry::getOperation)
-        .contains(org.assertj.core.groups.Tuple.tuple("runwarden-test", "Apply"));
+        .contains(tuple("runwarden-test", "Apply"));
   }
 
   /** The reconciler and the events' sender tell a refusal by its code, as from the DSL. */
@@ -76,7 +73,7 @@ class DirectWritesTest {
     String body = client.getKubernetesSerialization().asJson(missing);
 
     KubernetesClientException fromDsl =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
+        catchThrowableOfType(
             KubernetesClientException.class,
             () ->
                 client
@@ -89,16 +86,7 @@ class DirectWritesTest {
                             .withForce(true)
                             .build()));
     KubernetesClientException direct =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
-            KubernetesClientException.class,
-            () ->
-                writes.send(
-                    "PATCH",
-                    RUNS.object(ns, "missing", "status")
-                        + DirectWrites.forcedApply("runwarden-test"),
-                    DirectWrites.APPLY,
-                    body,
-                    QualificationRun.class));
+        catchThrowableOfType(KubernetesClientException.class, () -> applyStatus("missing", body));
 
     assertThat(fromDsl.getCode()).isEqualTo(404);
     assertThat(direct.getCode()).isEqualTo(404);
@@ -108,15 +96,7 @@ class DirectWritesTest {
     String invalid =
         "{\"apiVersion\":\"runwarden.io/v1alpha1\",\"kind\":\"QualificationRun\","
             + "\"metadata\":{\"name\":\"refused\"},\"status\":{\"phase\":\"Sideways\"}}";
-    assertThatThrownBy(
-            () ->
-                writes.send(
-                    "PATCH",
-                    RUNS.object(ns, "refused", "status")
-                        + DirectWrites.forcedApply("runwarden-test"),
-                    DirectWrites.APPLY,
-                    invalid,
-                    QualificationRun.class))
+    assertThatThrownBy(() -> applyStatus("refused", invalid))
         .isInstanceOfSatisfying(
             KubernetesClientException.class,
             e -> {
@@ -166,6 +146,16 @@ class DirectWritesTest {
     assertThat(stored.getCount()).isEqualTo(2);
     assertThat(stored.getMessage()).isEqualTo("second");
     assertThat(stored.getReason()).isEqualTo("Accepted");
+  }
+
+  /** A status applied as the operator's {@code StatusWriter} applies it. */
+  private QualificationRun applyStatus(String name, String body) {
+    return writes.send(
+        "PATCH",
+        RUNS.object(ns, name, "status") + DirectWrites.forcedApply("runwarden-test"),
+        DirectWrites.APPLY,
+        body,
+        QualificationRun.class);
   }
 
   private QualificationRun statusOnly(String name, Phase phase) {
