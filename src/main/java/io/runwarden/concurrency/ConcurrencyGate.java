@@ -109,7 +109,9 @@ public class ConcurrencyGate {
       client
           .resources(QualificationRun.class)
           .inNamespace(old.getMetadata().getNamespace())
-          .withName(old.getMetadata().getName())
+          // The run itself, not only its name: Fabric8's patch with a text body reads a
+          // resource named only by withName before writing (to learn its URL).
+          .resource(old)
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),
               client

@@ -125,8 +125,16 @@ public final class TestWorker {
     client
         .resources(QualificationRunReport.class)
         .inNamespace(namespace)
-        .withName(run)
+        // An identity, not withName: Fabric8 would read the report before each write otherwise.
+        .resource(identity())
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(ops));
+  }
+
+  private QualificationRunReport identity() {
+    QualificationRunReport r = new QualificationRunReport();
+    r.getMetadata().setName(run);
+    r.getMetadata().setNamespace(namespace);
+    return r;
   }
 }
