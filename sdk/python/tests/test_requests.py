@@ -1,0 +1,82 @@
+"""The requests the library sends, recorded by a stand-in for the API server on 127.0.0.1.
+
+Narrow on purpose: what the writes do is the conformance suite's, against a real API server;
+this counts them, which an API server's watch cannot (it does not see reads).
+"""
+
+import json
+import threading
+import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from runwarden_worker import Worker
+from runwarden_worker.api import Api, Credentials
+
+GROUP = "/apis/runwarden.io/v1alpha1/namespaces/team-a"
+REPORT = GROUP + "/qualificationrunreports/batch-7"
+RUN = GROUP + "/qualificationruns/batch-7"
+
+
+class _StandIn(BaseHTTPRequestHandler):
+    requests: list = []
+
+    def _answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self.requests.append(f"{self.command} {self.path}")
+        if self.path.startswith(RUN):
+            body = {"kind": "QualificationRun", "metadata": {"name": "batch-7", "resourceVersion": "9"},
+                    "status": {"phase": "Running", "attempt": 1}}
+        else:
+            body = {"kind": "QualificationRunReport", "metadata": {"name": "batch-7", "resourceVersion": "9"},
+                    "spec": {"attempt": 1, "heartbeatTimeout": "3s"}}
+        raw = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    do_GET = _answer
+    do_PATCH = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+class Requests(unittest.TestCase):
+    def setUp(self):
+        _StandIn.requests = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def tearDown(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def test_every_report_write_is_one_request_and_only_the_claim_reads(self):
+        api = Api(Credentials(server=f"http://127.0.0.1:{self.server.server_address[1]}", namespace="team-a"))
+        worker = Worker("batch-7", "team-a", worker="w-1", api=api, progress_interval=0.001,
+                        flush_on_sigterm=False)
+        try:
+            self.assertTrue(worker.claim().claimed)
+            worker.progress(1, "item-1")
+            worker.flush()
+            worker.progress(2, "item-2")
+            worker.flush()
+            worker.succeed()
+        finally:
+            worker.close()
+
+        on_the_report = [r for r in _StandIn.requests if REPORT in r]
+        # The claim reads the report once; then the claim, two flushes and the outcome are written,
+        # plus any heartbeat that fell due meanwhile: each a single PATCH of the report's status.
+        self.assertEqual(on_the_report[0], "GET " + REPORT)
+        writes = on_the_report[1:]
+        self.assertGreaterEqual(len(writes), 4)
+        self.assertEqual(set(writes), {"PATCH " + REPORT + "/status"})
+
+
+if __name__ == "__main__":
+    unittest.main()
