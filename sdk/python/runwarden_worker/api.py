@@ -43,6 +43,9 @@ class Credentials:
     cert_file: Optional[str] = None
     key_file: Optional[str] = None
     insecure: bool = False
+    # Read again before every request when set: the kubelet rotates a pod's service-account token
+    # (bound tokens expire, by default after about an hour), and a worker runs for hours.
+    token_file: Optional[str] = None
 
 
 def _data_file(b64: str, suffix: str) -> str:
@@ -66,7 +69,8 @@ def in_cluster() -> Optional[Credentials]:
             namespace = f.read().strip()
     if ":" in host:
         host = f"[{host}]"
-    return Credentials(f"https://{host}:{port}", namespace, token, os.path.join(SERVICE_ACCOUNT, "ca.crt"))
+    return Credentials(f"https://{host}:{port}", namespace, token, os.path.join(SERVICE_ACCOUNT, "ca.crt"),
+                       token_file=token_file)
 
 
 def from_kubeconfig() -> Credentials:
@@ -97,6 +101,7 @@ def credentials_from_kubeconfig(config: Dict[str, Any]) -> Credentials:
     elif user.get("tokenFile"):
         with open(user["tokenFile"]) as f:
             creds.token = f.read().strip()
+        creds.token_file = user["tokenFile"]
     if user.get("client-certificate-data"):
         creds.cert_file = _data_file(user["client-certificate-data"], ".crt")
     elif user.get("client-certificate"):
@@ -126,6 +131,19 @@ class Api:
         if c.cert_file and c.key_file:
             ctx.load_cert_chain(c.cert_file, c.key_file)
         self._context = ctx
+        self._token = c.token
+
+    def bearer_token(self) -> Optional[str]:
+        """The token to send now: a token file is read again for each request (a few hundred bytes,
+        at most a few times a second), as client-go and Fabric8 reload a pod's rotated token; if a
+        read fails the last token read is kept."""
+        if self.credentials.token_file:
+            try:
+                with open(self.credentials.token_file) as f:
+                    self._token = f.read().strip() or self._token
+            except OSError:
+                pass  # keep the last one: the API server will say if it is no longer good
+        return self._token
 
     @property
     def namespace(self) -> Optional[str]:
@@ -137,8 +155,9 @@ class Api:
         req.add_header("Accept", "application/json")
         if data is not None:
             req.add_header("Content-Type", content_type)
-        if self.credentials.token:
-            req.add_header("Authorization", "Bearer " + self.credentials.token)
+        token = self.bearer_token()
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout, context=self._context) as resp:
                 raw = resp.read()

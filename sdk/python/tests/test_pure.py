@@ -1,5 +1,7 @@
 """The library's decisions that need no API server (python3 -m unittest discover -s tests)."""
 
+import os
+import tempfile
 import unittest
 
 from runwarden_worker import _Pending, backoff, heartbeat_interval, parse_duration
@@ -66,6 +68,18 @@ class Kubeconfig(unittest.TestCase):
             "users": [{"user": {"token": "t0k"}}],
         })
         self.assertEqual((c.server, c.namespace, c.token, c.ca_file), ("https://127.0.0.1:6443", "team-a", "t0k", "/ca.crt"))
+
+    def test_a_kubeconfigs_token_file_is_followed_and_an_inline_token_is_not_replaced(self):
+        with tempfile.TemporaryDirectory() as d:
+            token_file = os.path.join(d, "token")
+            with open(token_file, "w") as f:
+                f.write("from-file")
+            cluster = [{"cluster": {"server": "https://h"}}]
+            via_file = credentials_from_kubeconfig({"clusters": cluster, "users": [{"user": {"tokenFile": token_file}}]})
+            self.assertEqual((via_file.token, via_file.token_file), ("from-file", token_file))
+            inline = credentials_from_kubeconfig(
+                {"clusters": cluster, "users": [{"user": {"token": "t0k", "tokenFile": token_file}}]})
+            self.assertEqual((inline.token, inline.token_file), ("t0k", None))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ this counts them, which an API server's watch cannot (it does not see reads).
 """
 
 import json
+import os
+import tempfile
 import threading
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,12 +21,14 @@ RUN = GROUP + "/qualificationruns/batch-7"
 
 class _StandIn(BaseHTTPRequestHandler):
     requests: list = []
+    tokens: list = []
 
     def _answer(self):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
         self.requests.append(f"{self.command} {self.path}")
+        self.tokens.append(self.headers.get("Authorization"))
         if self.path.startswith(RUN):
             body = {"kind": "QualificationRun", "metadata": {"name": "batch-7", "resourceVersion": "9"},
                     "status": {"phase": "Running", "attempt": 1}}
@@ -48,6 +52,7 @@ class _StandIn(BaseHTTPRequestHandler):
 class Requests(unittest.TestCase):
     def setUp(self):
         _StandIn.requests = []
+        _StandIn.tokens = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -76,6 +81,22 @@ class Requests(unittest.TestCase):
         writes = on_the_report[1:]
         self.assertGreaterEqual(len(writes), 4)
         self.assertEqual(set(writes), {"PATCH " + REPORT + "/status"})
+
+    def test_a_rotated_token_file_is_sent_from_the_next_request_on(self):
+        with tempfile.TemporaryDirectory() as d:
+            token_file = os.path.join(d, "token")
+            with open(token_file, "w") as f:
+                f.write("first\n")
+            api = Api(Credentials(server=f"http://127.0.0.1:{self.server.server_address[1]}", namespace="team-a",
+                                  token="first", token_file=token_file))
+            api.get(REPORT)
+            with open(token_file + ".new", "w") as f:
+                f.write("rotated\n")
+            os.replace(token_file + ".new", token_file)  # the kubelet swaps the file atomically
+            api.get(REPORT)
+            os.remove(token_file)
+            api.get(REPORT)  # unreadable for a moment: the last token read is kept
+        self.assertEqual(_StandIn.tokens, ["Bearer first", "Bearer rotated", "Bearer rotated"])
 
 
 if __name__ == "__main__":

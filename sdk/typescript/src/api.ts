@@ -28,6 +28,11 @@ export interface Credentials {
   server: string;
   namespace?: string;
   token?: string;
+  /**
+   * Read again before every request when set: the kubelet rotates a pod's service-account token
+   * (bound tokens expire, by default after about an hour), and a worker runs for hours.
+   */
+  tokenFile?: string;
   ca?: Buffer;
   cert?: Buffer;
   key?: Buffer;
@@ -43,6 +48,7 @@ export function inCluster(): Credentials | undefined {
     server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
     namespace: existsSync(ns) ? readFileSync(ns, "utf8").trim() : undefined,
     token: readFileSync(`${SERVICE_ACCOUNT}/token`, "utf8").trim(),
+    tokenFile: `${SERVICE_ACCOUNT}/token`,
     ca: readFileSync(`${SERVICE_ACCOUNT}/ca.crt`),
   };
 }
@@ -65,6 +71,7 @@ export function credentialsFromKubeconfig(config: Kubeconfig): Credentials {
     insecure: cluster["insecure-skip-tls-verify"] === true,
     ca: file(cluster["certificate-authority-data"], cluster["certificate-authority"]),
     token: user.token ?? (user.tokenFile ? readFileSync(user.tokenFile, "utf8").trim() : undefined),
+    tokenFile: user.token ? undefined : user.tokenFile,
     cert: file(user["client-certificate-data"], user["client-certificate"]),
     key: file(user["client-key-data"], user["client-key"]),
   };
@@ -78,12 +85,14 @@ export function fromKubeconfig(): Credentials {
 /** GET and JSON-patch of namespaced objects, with a timeout; errors as ApiError. */
 export class Api {
   readonly credentials: Credentials;
+  private lastToken?: string;
 
   constructor(
     credentials?: Credentials,
     readonly timeoutMs = 10_000,
   ) {
     this.credentials = credentials ?? inCluster() ?? fromKubeconfig();
+    this.lastToken = this.credentials.token;
   }
 
   request(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<unknown> {
@@ -95,7 +104,8 @@ export class Api {
       headers["Content-Type"] = contentType;
       headers["Content-Length"] = String(payload.length);
     }
-    if (c.token) headers.Authorization = `Bearer ${c.token}`;
+    const token = this.bearerToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
     return new Promise((resolve, reject) => {
       const req = request(
         url,
@@ -118,6 +128,23 @@ export class Api {
       if (payload) req.write(payload);
       req.end();
     });
+  }
+
+  /**
+   * The token to send now: a token file is read again for each request (a few hundred bytes,
+   * at most a few times a second), as client-go and Fabric8 reload a pod's rotated token; if a
+   * read fails the last token read is kept.
+   */
+  bearerToken(): string | undefined {
+    const c = this.credentials;
+    if (c.tokenFile) {
+      try {
+        this.lastToken = readFileSync(c.tokenFile, "utf8").trim() || this.lastToken;
+      } catch {
+        // keep the last one: the API server will say if it is no longer good
+      }
+    }
+    return this.lastToken;
   }
 
   /** The object, or undefined when it does not exist. */

@@ -1,7 +1,10 @@
 // The library's decisions that need no API server (node --test).
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
-import { ApiError, credentialsFromKubeconfig } from "../src/api.js";
+import { Api, ApiError, credentialsFromKubeconfig } from "../src/api.js";
 import { PendingReport, backoffMs, heartbeatIntervalMs, parseDuration } from "../src/index.js";
 
 test("durations are the run's own", () => {
@@ -51,4 +54,27 @@ test("a token kubeconfig", () => {
     users: [{ user: { token: "t0k" } }],
   });
   assert.deepEqual([c.server, c.namespace, c.token], ["https://127.0.0.1:6443", "team-a", "t0k"]);
+});
+
+test("a token file is read again for each request, keeping the last good token", () => {
+  const dir = mkdtempSync(join(tmpdir(), "runwarden-token-"));
+  const file = join(dir, "token");
+  writeFileSync(file, "first\n");
+  const api = new Api({ server: "https://127.0.0.1:6443", tokenFile: file });
+  assert.equal(api.bearerToken(), "first");
+  writeFileSync(file, "rotated\n"); // the kubelet's rotation
+  assert.equal(api.bearerToken(), "rotated");
+  rmSync(dir, { recursive: true });
+  assert.equal(api.bearerToken(), "rotated");
+});
+
+test("a kubeconfig's tokenFile is followed, an inline token is not replaced", () => {
+  const dir = mkdtempSync(join(tmpdir(), "runwarden-token-"));
+  const file = join(dir, "token");
+  writeFileSync(file, "from-file");
+  const viaFile = credentialsFromKubeconfig({ clusters: [{ cluster: { server: "https://h" } }], users: [{ user: { tokenFile: file } }] });
+  assert.deepEqual([viaFile.token, viaFile.tokenFile], ["from-file", file]);
+  const inline = credentialsFromKubeconfig({ clusters: [{ cluster: { server: "https://h" } }], users: [{ user: { token: "t0k", tokenFile: file } }] });
+  assert.deepEqual([inline.token, inline.tokenFile], ["t0k", undefined]);
+  rmSync(dir, { recursive: true });
 });
