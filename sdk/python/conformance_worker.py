@@ -27,6 +27,7 @@ def main():
     until_cancelled = env.get("CONFORMANCE_UNTIL_CANCELLED") == "1"
     print_items = env.get("CONFORMANCE_PRINT_ITEMS") == "1"
     spend_per_item = int(env.get("CONFORMANCE_SPEND_PER_ITEM", "0"))
+    pause_while_suspended = env.get("CONFORMANCE_PAUSE_WHILE_SUSPENDED") == "1"
 
     with Worker.from_environment() as worker:
         claim = worker.claim()
@@ -43,6 +44,10 @@ def main():
                     worker.spent(i * spend_per_item)
                 if print_items:
                     emit("item", n=i)
+                if pause_while_suspended and worker.suspended:
+                    emit("suspended", at=i)
+                    worker.wait_while_suspended()
+                    emit("resumed", at=i)
                 if i == crash_at:
                     worker.flush()
                     emit("crashing", at=i)

@@ -16,7 +16,8 @@ It claims the open attempt exactly as the README's `claim` does, writes every re
 thread at a third of the run's heartbeat limit, writes progress at most once per progress interval
 (newest value wins), reads the run every heartbeat interval so an abandoned attempt is noticed
 within one interval (`worker.cancelled` is a threading.Event; callbacks; AttemptCancelled from the
-next call), retries transient API errors with backoff, and on SIGTERM writes the last progress.
+next call), and a suspended run likewise (`worker.suspended`, `wait_while_suspended()`,
+`on_suspension`), retries transient API errors with backoff, and on SIGTERM writes the last progress.
 """
 
 from __future__ import annotations
@@ -166,6 +167,9 @@ class Worker:
         self._failures = 0
         self._refused_since = 0.0
         self._thread: Optional[threading.Thread] = None
+        self._suspension = threading.Condition()
+        self._suspended_as: Optional[str] = None
+        self._suspension_listeners: List[Callable[[bool, Optional[str]], None]] = []
 
     @classmethod
     def from_environment(cls, env: Optional[Mapping[str, str]] = None, **kwargs: Any) -> "Worker":
@@ -327,6 +331,42 @@ class Worker:
         if self._finished:
             raise RuntimeError("the attempt's outcome was already reported")
 
+    # --- suspension ----------------------------------------------------------------------------
+
+    @property
+    def suspended(self) -> bool:
+        """True while the run is Suspended (spec.suspend, or its budget spent with onExhausted:
+        Suspend), as of the library's last look at the run (once per heartbeat interval)."""
+        return self._suspended_as is not None
+
+    def wait_while_suspended(self) -> None:
+        """Returns at once unless the run is Suspended; then blocks, heartbeating, until it is
+        resumed (seen within one heartbeat interval). Raises AttemptCancelled if the attempt ends
+        meanwhile (the run deadline still applies to a suspended run). Call it between work items:
+        a run suspended for its budget must stop spending."""
+        self.raise_if_cancelled()
+        with self._suspension:
+            while self._suspended_as is not None and not self.cancelled.is_set():
+                self._suspension.wait()
+        self.raise_if_cancelled()
+
+    def on_suspension(self, callback: Callable[[bool, Optional[str]], None]) -> None:
+        """Called from the library's thread when it sees the run suspended (True, the reason) and
+        again when resumed (False, None)."""
+        self._suspension_listeners.append(callback)
+
+    def _set_suspended(self, reason: Optional[str]) -> None:
+        with self._suspension:
+            if reason == self._suspended_as or (reason is not None and self._suspended_as is not None):
+                return
+            self._suspended_as = reason
+            self._suspension.notify_all()
+        for callback in list(self._suspension_listeners):
+            try:
+                callback(reason is not None, reason)
+            except Exception:  # noqa: BLE001 - one listener must not stop the others
+                pass
+
     def _cancel(self, reason: str) -> None:
         with self._listeners_lock:
             if self.cancelled.is_set():
@@ -334,6 +374,8 @@ class Worker:
             self.cancellation_reason = reason
             self.cancelled.set()
             listeners, self._listeners = self._listeners, []
+        with self._suspension:
+            self._suspension.notify_all()  # a wait_while_suspended() ends with AttemptCancelled
         for callback in listeners:
             try:
                 callback(reason)
@@ -415,6 +457,8 @@ class Worker:
             self._cancel(f"the run {self.run} has {phase.lower()} ({status.get('reason')})")
         elif current is not None and current > self.attempt:
             self._cancel(f"the run {self.run} is on attempt {current}; attempt {self.attempt} was abandoned")
+        else:
+            self._set_suspended(str(status.get("reason") or "Suspended") if phase == "Suspended" else None)
 
     # --- shutdown ------------------------------------------------------------------------------
 

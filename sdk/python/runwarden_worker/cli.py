@@ -11,7 +11,10 @@ reads progress from lines CMD prints:
 (values may be quoted as in a shell; other lines pass through), maps CMD's exit code to the outcome
 (0: success; a code listed in --non-retryable-exit-codes: a failure the run does not retry; any
 other: a retryable failure, with the last `error=` as its message), forwards SIGTERM and SIGINT to
-CMD, and stops CMD (SIGTERM, then SIGKILL after --grace) when the attempt is cancelled.
+CMD, and stops CMD (SIGTERM, then SIGKILL after --grace) when the attempt is cancelled. While the
+run is Suspended (spec.suspend, or its budget spent with onExhausted: Suspend) CMD and its children
+are paused (SIGSTOP to CMD's process group, SIGCONT when the run is resumed): a program that cannot
+ask the library cannot otherwise stop spending. Heartbeats go on meanwhile.
 Exit code: CMD's, or 3 when there was no attempt to claim, 4 when the attempt was cancelled.
 """
 
@@ -51,7 +54,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     run = sub.add_parser("run", help="claim the run's attempt and run CMD as its worker")
     run.add_argument("--non-retryable-exit-codes", default="", help="comma-separated exit codes that fail the run without a retry, e.g. 2,42")
     run.add_argument("--grace", default="10s", help="how long CMD may take to stop after SIGTERM when the attempt is cancelled (default 10s)")
-    run.add_argument("--json-events", action="store_true", help="print the wrapper's own events (lost, cancelled, finished) as JSON lines on stdout")
+    run.add_argument("--json-events", action="store_true", help="print the wrapper's own events (lost, cancelled, suspended, resumed, finished) as JSON lines on stdout")
     run.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD [ARGS...]")
     args = parser.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
@@ -83,7 +86,8 @@ def _run(cmd: List[str], fatal: set, grace: float, json_events: bool) -> int:
             env["RUNWARDEN_CHECKPOINT"] = claim.checkpoint
         if claim.service_job_id is not None:
             env["RUNWARDEN_SERVICE_JOB_ID"] = claim.service_job_id
-        child = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True, bufsize=1)
+        # Its own process group, so a suspension pauses CMD's children too.
+        child = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True, bufsize=1, start_new_session=True)
         stopping = threading.Event()
 
         def stop_child(reason: str) -> None:
@@ -91,12 +95,24 @@ def _run(cmd: List[str], fatal: set, grace: float, json_events: bool) -> int:
             stopping.set()
             _terminate(child, grace)
 
+        def pause_child(suspended: bool, reason: Optional[str]) -> None:
+            if child.poll() is not None or stopping.is_set():
+                return
+            _signal_group(child, signal.SIGSTOP if suspended else signal.SIGCONT)
+            if suspended:
+                event("suspended", reason=reason)
+            else:
+                event("resumed")
+
+        worker.on_suspension(pause_child)
+
         worker.on_cancel(lambda reason: threading.Thread(target=stop_child, args=(reason,), daemon=True).start())
 
         def forward(signum: int, frame: Any) -> None:
             stopping.set()
             if child.poll() is None:
                 child.send_signal(signum)
+                _signal_group(child, signal.SIGCONT)  # a paused CMD must run to act on it
 
         signal.signal(signal.SIGTERM, forward)
         signal.signal(signal.SIGINT, forward)
@@ -153,10 +169,18 @@ def _run(cmd: List[str], fatal: set, grace: float, json_events: bool) -> int:
         return code
 
 
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(child.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass  # CMD is gone already
+
+
 def _terminate(child: subprocess.Popen, grace: float) -> None:
     if child.poll() is not None:
         return
     child.terminate()
+    _signal_group(child, signal.SIGCONT)  # a paused CMD must run to act on SIGTERM
     try:
         child.wait(timeout=grace)
     except subprocess.TimeoutExpired:

@@ -8,10 +8,11 @@ import json
 import os
 import tempfile
 import threading
+import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from runwarden_worker import Worker
+from runwarden_worker import AttemptCancelled, Worker
 from runwarden_worker.api import Api, Credentials
 
 GROUP = "/apis/runwarden.io/v1alpha1/namespaces/team-a"
@@ -22,6 +23,7 @@ RUN = GROUP + "/qualificationruns/batch-7"
 class _StandIn(BaseHTTPRequestHandler):
     requests: list = []
     tokens: list = []
+    run_status: dict = {"phase": "Running", "attempt": 1}
 
     def _answer(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -31,7 +33,7 @@ class _StandIn(BaseHTTPRequestHandler):
         self.tokens.append(self.headers.get("Authorization"))
         if self.path.startswith(RUN):
             body = {"kind": "QualificationRun", "metadata": {"name": "batch-7", "resourceVersion": "9"},
-                    "status": {"phase": "Running", "attempt": 1}}
+                    "status": dict(self.run_status)}
         else:
             body = {"kind": "QualificationRunReport", "metadata": {"name": "batch-7", "resourceVersion": "9"},
                     "spec": {"attempt": 1, "heartbeatTimeout": "3s"}}
@@ -53,6 +55,7 @@ class Requests(unittest.TestCase):
     def setUp(self):
         _StandIn.requests = []
         _StandIn.tokens = []
+        _StandIn.run_status = {"phase": "Running", "attempt": 1}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -98,6 +101,52 @@ class Requests(unittest.TestCase):
             api.get(REPORT)  # unreadable for a moment: the last token read is kept
         self.assertEqual(_StandIn.tokens, ["Bearer first", "Bearer rotated", "Bearer rotated"])
 
+
+
+    def test_a_suspended_run_holds_the_worker_until_it_is_resumed_and_a_cancellation_ends_the_wait(self):
+        api = Api(Credentials(server=f"http://127.0.0.1:{self.server.server_address[1]}", namespace="team-a"))
+        worker = Worker("batch-7", "team-a", worker="w-1", api=api, flush_on_sigterm=False)
+        seen = []
+        worker.on_suspension(lambda suspended, reason: seen.append(f"suspended {reason}" if suspended else "resumed"))
+        try:
+            self.assertTrue(worker.claim().claimed)
+            worker.wait_while_suspended()  # not suspended: at once
+            _StandIn.run_status = {"phase": "Suspended", "reason": "BudgetExhausted", "attempt": 1}
+            _until(lambda: worker.suspended, 5)  # the run is read once per heartbeat interval (1 s)
+            resumed = threading.Event()
+            waiter = threading.Thread(target=lambda: (worker.wait_while_suspended(), resumed.set()), daemon=True)
+            waiter.start()
+            self.assertFalse(resumed.wait(1.5))  # more than one look at the still suspended run
+            _StandIn.run_status = {"phase": "Running", "attempt": 1}
+            self.assertTrue(resumed.wait(5))
+            self.assertEqual(seen, ["suspended BudgetExhausted", "resumed"])
+
+            _StandIn.run_status = {"phase": "Suspended", "reason": "Suspended", "attempt": 1}
+            _until(lambda: worker.suspended, 5)
+            outcome = []
+
+            def wait():
+                try:
+                    worker.wait_while_suspended()
+                    outcome.append("returned")
+                except AttemptCancelled:
+                    outcome.append("AttemptCancelled")
+
+            waiter = threading.Thread(target=wait, daemon=True)
+            waiter.start()
+            _StandIn.run_status = {"phase": "Failed", "reason": "DeadlineExceeded", "attempt": 1}
+            waiter.join(5)  # the run deadline still applies to a suspended run
+            self.assertEqual(outcome, ["AttemptCancelled"])
+        finally:
+            worker.close()
+
+
+def _until(what, seconds):
+    end = time.monotonic() + seconds
+    while not what():
+        if time.monotonic() > end:
+            raise AssertionError(f"not within {seconds} s")
+        time.sleep(0.02)
 
 if __name__ == "__main__":
     unittest.main()

@@ -13,6 +13,7 @@ const fail = env.CONFORMANCE_FAIL;
 const untilCancelled = env.CONFORMANCE_UNTIL_CANCELLED === "1";
 const printItems = env.CONFORMANCE_PRINT_ITEMS === "1";
 const spendPerItem = Number(env.CONFORMANCE_SPEND_PER_ITEM ?? 0);
+const pauseWhileSuspended = env.CONFORMANCE_PAUSE_WHILE_SUSPENDED === "1";
 
 const worker = Worker.fromEnvironment();
 const claim = await worker.claim();
@@ -28,6 +29,11 @@ try {
     worker.progress(i, `item-${i}`);
     if (spendPerItem) worker.spent(i * spendPerItem);
     if (printItems) emit("item", { n: i });
+    if (pauseWhileSuspended && worker.suspended) {
+      emit("suspended", { at: i });
+      await worker.whileSuspended();
+      emit("resumed", { at: i });
+    }
     if (i === crashAt) {
       await worker.flush();
       emit("crashing", { at: i });

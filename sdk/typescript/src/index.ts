@@ -5,8 +5,8 @@
 // background at a third of the run's heartbeat limit, writes progress at most once per progress
 // interval (newest value wins), reads the run every heartbeat interval so an abandoned attempt is
 // noticed within one interval (`worker.signal`, an AbortSignal; `onCancel`; AttemptCancelledError
-// from the next call), retries transient API errors with backoff, and writes the last progress on
-// SIGTERM.
+// from the next call) and a suspended run (`suspended`, `whileSuspended()`, `onSuspension`) within
+// one interval, retries transient API errors with backoff, and writes the last progress on SIGTERM.
 
 import { randomUUID } from "node:crypto";
 import { Api, ApiError } from "./api.js";
@@ -136,6 +136,9 @@ export class Worker {
   private writing: Promise<void> = Promise.resolve();
   private ticking = false;
   private refusedSince = 0;
+  private suspendedAs?: string;
+  private resumeWaiters: Array<() => void> = [];
+  private readonly suspensionListeners: Array<(suspended: boolean, reason?: string) => void> = [];
   private readonly sigterm = () => void this.onSigterm();
 
   constructor(options: WorkerOptions) {
@@ -314,6 +317,53 @@ export class Worker {
     if (this.signal.aborted) throw this.signal.reason;
   }
 
+  /**
+   * True while the run is Suspended (`spec.suspend`, or its budget spent with `onExhausted:
+   * Suspend`), as of the library's last look at the run (once per heartbeat interval).
+   */
+  get suspended(): boolean {
+    return this.suspendedAs !== undefined;
+  }
+
+  /**
+   * Resolves at once unless the run is Suspended; then waits, heartbeating, until it is resumed
+   * (seen within one heartbeat interval). Rejects with AttemptCancelledError if the attempt ends
+   * meanwhile (the run deadline still applies to a suspended run). Await it between work items:
+   * a run suspended for its budget must stop spending.
+   */
+  async whileSuspended(): Promise<void> {
+    this.throwIfCancelled();
+    while (this.suspendedAs !== undefined && !this.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        this.resumeWaiters.push(resolve);
+        this.signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+    }
+    this.throwIfCancelled();
+  }
+
+  /** Called when the library sees the run suspended (with its reason) and again when resumed. */
+  onSuspension(listener: (suspended: boolean, reason?: string) => void): void {
+    this.suspensionListeners.push(listener);
+  }
+
+  private setSuspended(reason: string | undefined): void {
+    if (reason === this.suspendedAs || (reason !== undefined && this.suspendedAs !== undefined)) return;
+    this.suspendedAs = reason;
+    if (reason === undefined) {
+      const waiters = this.resumeWaiters;
+      this.resumeWaiters = [];
+      waiters.forEach((w) => w());
+    }
+    for (const l of this.suspensionListeners) {
+      try {
+        l(reason !== undefined, reason);
+      } catch {
+        // a listener's failure must not stop the others
+      }
+    }
+  }
+
   private requireActive(): void {
     if (!this.attempt) throw new Error("claim() an attempt first");
     this.throwIfCancelled();
@@ -410,6 +460,8 @@ export class Worker {
       this.cancel(`the run ${this.run} has ${phase.toLowerCase()} (${run.status?.reason})`);
     } else if (current !== undefined && current > this.attempt) {
       this.cancel(`the run ${this.run} is on attempt ${current}; attempt ${this.attempt} was abandoned`);
+    } else {
+      this.setSuspended(phase === "Suspended" ? String(run.status?.reason ?? "Suspended") : undefined);
     }
   }
 

@@ -350,6 +350,65 @@ class WorkerConformanceTest {
   }
 
   @Test
+  void aSuspendedRunPausesItsWorker() {
+    eachLibrary("suspend", libraries(), this::aSuspendedRunPausesItsWorker);
+  }
+
+  /**
+   * {@code onExhausted: Suspend}, 10 tokens an item against 100: the run is suspended and its
+   * worker does no more items (a library worker waits in the library; the wrapper stops its
+   * command) until the limit is raised; then it finishes and the run succeeds.
+   */
+  private void aSuspendedRunPausesItsWorker(Library lib, String run) {
+    create(
+        run,
+        r -> {
+          BudgetSpec b = new BudgetSpec();
+          b.setLimit(100L);
+          b.setUnit("tokens");
+          b.setOnExhausted(BudgetSpec.OnExhausted.Suspend);
+          r.getSpec().setBudget(b);
+        });
+    Worker w =
+        start(
+            lib,
+            run,
+            "w-1",
+            Map.of(
+                "CONFORMANCE_ITEMS", "100",
+                "CONFORMANCE_SPEND_PER_ITEM", "10",
+                "CONFORMANCE_PRINT_ITEMS", "1",
+                "CONFORMANCE_PAUSE_WHILE_SUSPENDED", "1"));
+    QualificationRun suspended = runs.awaitPhase(run, Phase.Suspended);
+    assertThat(suspended.getStatus().getReason()).isEqualTo(Reasons.BUDGET_EXHAUSTED);
+    await().atMost(HEARTBEAT_INTERVAL.plus(SLACK)).until(() -> w.has("suspended"));
+    // An item line already on its way when the worker paused may still arrive; after that, none
+    // while the run stays suspended (two looks at the run by the worker).
+    Instant settled = w.timeOf("suspended").plusMillis(500);
+    await()
+        .during(HEARTBEAT_INTERVAL.multipliedBy(2))
+        .atMost(HEARTBEAT_INTERVAL.multipliedBy(2).plus(SLACK))
+        .until(() -> w.linesAfter("item", settled) == 0);
+    assertThat(w.has("resumed")).isFalse();
+    assertThat(w.exited()).isFalse();
+
+    client
+        .resources(QualificationRun.class)
+        .inNamespace(ns)
+        .withName(run)
+        .edit(
+            r -> {
+              r.getSpec().getBudget().setLimit(100_000L);
+              return r;
+            });
+    await().atMost(HEARTBEAT_INTERVAL.plus(SLACK).plus(SLACK)).until(() -> w.has("resumed"));
+    QualificationRun done = runs.awaitPhase(run, Phase.Succeeded);
+    assertThat(done.getStatus().getProgress().getCompleted()).isEqualTo(100L);
+    assertThat(done.getStatus().getAttempt()).isEqualTo(1);
+    assertThat(w.exitCode()).isZero();
+  }
+
+  @Test
   void aSigtermWritesTheLastProgress() {
     eachLibrary("sigterm", libraries(), this::aSigtermWritesTheLastProgress);
   }
@@ -745,6 +804,15 @@ class WorkerConformanceTest {
         if (event.equals(lines.get(i).get("event"))) return times.get(i);
       }
       throw new AssertionError(name + " printed no " + event);
+    }
+
+    /** How many {@code event} lines arrived after {@code t}. */
+    long linesAfter(String event, Instant t) {
+      long n = 0;
+      for (int i = 0; i < Math.min(lines.size(), times.size()); i++) {
+        if (event.equals(lines.get(i).get("event")) && times.get(i).isAfter(t)) n++;
+      }
+      return n;
     }
 
     boolean exited() {

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -47,10 +48,12 @@ import java.util.function.Consumer;
  * per {@link Builder#progressInterval}; it also reads the run each heartbeat interval, so a worker
  * whose attempt was abandoned (a newer attempt, the run ended or was force-failed) is told within
  * one interval: {@link #isCancelled()}, {@link #onCancel} callbacks, and an {@link
- * AttemptCancelledException} from the next call. Transient API errors (no answer, timeouts, 429,
- * 5xx, a restarting API server) are retried with backoff without losing a report; {@link
- * #succeed()} and {@link #fail} carry the newest progress and checkpoint with them. A JVM shutdown
- * (SIGTERM) flushes the last progress.
+ * AttemptCancelledException} from the next call. A suspended run ({@code spec.suspend}, or a budget
+ * spent with {@code onExhausted: Suspend}) is seen the same way: {@link #isSuspended()}, {@link
+ * #awaitWhileSuspended()} between work items, {@link #onSuspension}. Transient API errors (no
+ * answer, timeouts, 429, 5xx, a restarting API server) are retried with backoff without losing a
+ * report; {@link #succeed()} and {@link #fail} carry the newest progress and checkpoint with them.
+ * A JVM shutdown (SIGTERM) flushes the last progress.
  */
 public final class RunwardenWorker implements AutoCloseable {
 
@@ -76,11 +79,15 @@ public final class RunwardenWorker implements AutoCloseable {
 
   private final PendingReport pending = new PendingReport();
   private final List<Consumer<String>> cancelListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<Boolean, String>> suspensionListeners =
+      new CopyOnWriteArrayList<>();
+  private final Object suspension = new Object();
   private final ScheduledExecutorService loop;
 
   private volatile int attempt;
   private volatile Duration heartbeatInterval = DEFAULT_HEARTBEAT;
   private volatile String cancelled;
+  private volatile String suspendedAs;
   private volatile boolean finished;
   private Thread shutdownHook;
 
@@ -384,9 +391,63 @@ public final class RunwardenWorker implements AutoCloseable {
     if (finished) throw new IllegalStateException("the attempt's outcome was already reported");
   }
 
+  // --- suspension ----------------------------------------------------------------------------
+
+  /**
+   * True while the run is Suspended ({@code spec.suspend}, or its budget spent with {@code
+   * onExhausted: Suspend}), as of the library's last look at the run (once per heartbeat interval).
+   */
+  public boolean isSuspended() {
+    return suspendedAs != null;
+  }
+
+  /**
+   * Returns at once unless the run is Suspended; then blocks, heartbeating, until it is resumed
+   * (seen within one heartbeat interval). Call it between work items: a run suspended for its
+   * budget must stop spending.
+   *
+   * @throws AttemptCancelledException if the attempt ends meanwhile (the run deadline still applies
+   *     to a suspended run)
+   */
+  public void awaitWhileSuspended() throws InterruptedException {
+    throwIfCancelled();
+    synchronized (suspension) {
+      while (suspendedAs != null && cancelled == null) {
+        suspension.wait();
+      }
+    }
+    throwIfCancelled();
+  }
+
+  /**
+   * Called on the library's thread when it sees the run suspended ({@code true} and the reason) and
+   * again when resumed ({@code false}, null).
+   */
+  public void onSuspension(BiConsumer<Boolean, String> listener) {
+    suspensionListeners.add(listener);
+  }
+
+  private void setSuspended(String reason) {
+    synchronized (suspension) {
+      if (Objects.equals(reason, suspendedAs) || (reason != null && suspendedAs != null)) return;
+      suspendedAs = reason;
+      suspension.notifyAll();
+    }
+    for (BiConsumer<Boolean, String> l : suspensionListeners) {
+      try {
+        l.accept(reason != null, reason);
+      } catch (RuntimeException ignored) {
+        // a listener's failure must not stop the others
+      }
+    }
+  }
+
   private void cancel(String reason) {
     if (cancelled != null) return;
     cancelled = reason;
+    synchronized (suspension) {
+      suspension.notifyAll(); // an awaitWhileSuspended() ends with AttemptCancelledException
+    }
     for (Consumer<String> l : cancelListeners) {
       if (cancelListeners.remove(l)) {
         try {
@@ -509,6 +570,9 @@ public final class RunwardenWorker implements AutoCloseable {
               + "; attempt "
               + attempt
               + " was abandoned");
+    } else {
+      String reason = string(r, "status", "reason");
+      setSuspended("Suspended".equals(phase) ? (reason == null ? "Suspended" : reason) : null);
     }
   }
 

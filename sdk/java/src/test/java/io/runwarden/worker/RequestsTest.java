@@ -12,7 +12,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,7 @@ class RequestsTest {
       "/apis/runwarden.io/v1alpha1/namespaces/team-a/qualificationruns/batch-7";
 
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private volatile String runStatus = "{\"phase\":\"Running\",\"attempt\":1}";
   private HttpServer server;
   private KubernetesClient client;
 
@@ -54,7 +59,8 @@ class RequestsTest {
                       ? """
                   {"apiVersion":"runwarden.io/v1alpha1","kind":"QualificationRun",
                    "metadata":{"name":"batch-7","namespace":"team-a","resourceVersion":"9"},
-                   "status":{"phase":"Running","attempt":1}}"""
+                   "status":%s}"""
+                          .formatted(runStatus)
                       : """
                   {"apiVersion":"runwarden.io/v1alpha1","kind":"QualificationRunReport",
                    "metadata":{"name":"batch-7","namespace":"team-a","resourceVersion":"9"},
@@ -106,5 +112,67 @@ class RequestsTest {
         .containsOnly("PATCH " + REPORT + "/status");
     // Where the kind lives is asked once per client (Fabric8 keeps the answer), not per write.
     assertThat(requests).containsOnlyOnce("GET " + GROUP);
+  }
+
+  @Test
+  void aSuspendedRunHoldsTheWorkerUntilItIsResumedAndACancellationEndsTheWait() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (RunwardenWorker worker =
+        RunwardenWorker.builder()
+            .client(client)
+            .run("batch-7")
+            .namespace("team-a")
+            .worker("w-1")
+            .build()) {
+      worker.onSuspension(
+          (suspended, reason) -> seen.add(suspended ? "suspended " + reason : "resumed"));
+      assertThat(worker.claim()).isInstanceOf(Claim.Claimed.class);
+      worker.awaitWhileSuspended(); // not suspended: at once
+      runStatus = "{\"phase\":\"Suspended\",\"reason\":\"BudgetExhausted\",\"attempt\":1}";
+      until(worker::isSuspended); // the run is read once per heartbeat interval (1 s)
+      CountDownLatch resumed = new CountDownLatch(1);
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  worker.awaitWhileSuspended();
+                  resumed.countDown();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      waiter.start();
+      // More than one look at the still suspended run.
+      assertThat(resumed.await(1500, TimeUnit.MILLISECONDS)).isFalse();
+      runStatus = "{\"phase\":\"Running\",\"attempt\":1}";
+      assertThat(resumed.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(seen).containsExactly("suspended BudgetExhausted", "resumed");
+
+      runStatus = "{\"phase\":\"Suspended\",\"reason\":\"Suspended\",\"attempt\":1}";
+      until(worker::isSuspended);
+      CompletableFuture<String> outcome =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  worker.awaitWhileSuspended();
+                  return "returned";
+                } catch (AttemptCancelledException e) {
+                  return "AttemptCancelledException";
+                } catch (InterruptedException e) {
+                  return "interrupted";
+                }
+              });
+      // The run deadline still applies to a suspended run.
+      runStatus = "{\"phase\":\"Failed\",\"reason\":\"DeadlineExceeded\",\"attempt\":1}";
+      assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo("AttemptCancelledException");
+    }
+  }
+
+  private static void until(BooleanSupplier what) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!what.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("not within 5 s").isLessThan(end);
+      Thread.sleep(20);
+    }
   }
 }

@@ -26,6 +26,7 @@ public final class ConformanceWorker {
     boolean untilCancelled = "1".equals(env.get("CONFORMANCE_UNTIL_CANCELLED"));
     boolean printItems = "1".equals(env.get("CONFORMANCE_PRINT_ITEMS"));
     long spendPerItem = Long.parseLong(env.getOrDefault("CONFORMANCE_SPEND_PER_ITEM", "0"));
+    boolean pauseWhileSuspended = "1".equals(env.get("CONFORMANCE_PAUSE_WHILE_SUSPENDED"));
 
     try (RunwardenWorker worker = RunwardenWorker.fromEnvironment()) {
       Claim claim = worker.claim();
@@ -54,6 +55,11 @@ public final class ConformanceWorker {
           worker.progress(i, "item-" + i);
           if (spendPerItem > 0) worker.spent(i * spendPerItem);
           if (printItems) print("item", "n", i);
+          if (pauseWhileSuspended && worker.isSuspended()) {
+            print("suspended", "at", i);
+            worker.awaitWhileSuspended();
+            print("resumed", "at", i);
+          }
           if (i == crashAt) {
             worker.flush();
             print("crashing", "at", i);
