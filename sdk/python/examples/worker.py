@@ -14,7 +14,7 @@ with Worker.from_environment() as worker:
         raise SystemExit(0)  # another worker holds the attempt, or it is no longer open
     total = 20
     for item in range(claim.completed + 1, total + 1):
-        worker.raise_if_cancelled()  # a newer attempt or the run's end: stop spending
+        worker.wait_while_suspended()  # raises once the attempt is abandoned; waits while suspended
         process(item)
         worker.progress(item, checkpoint=f"item-{item}")  # cheap: written at most every few seconds
     worker.succeed()  # carries the last progress and checkpoint

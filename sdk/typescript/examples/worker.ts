@@ -6,7 +6,7 @@ if (!claim.claimed) process.exit(0); // another worker holds the attempt, or it 
 
 const total = 20;
 for (let item = claim.completed + 1; item <= total; item++) {
-  worker.throwIfCancelled(); // a newer attempt or the run's end: stop spending
+  await worker.whileSuspended(); // throws once the attempt is abandoned; waits while suspended
   await work(item, worker.signal);
   worker.progress(item, `item-${item}`); // cheap: written at most every few seconds
 }

@@ -12,7 +12,7 @@ public class Worker {
       }
       long total = 20;
       for (long item = claimed.completed() + 1; item <= total; item++) {
-        worker.throwIfCancelled(); // a newer attempt or the run's end: stop spending
+        worker.awaitWhileSuspended(); // throws once the attempt is abandoned; waits while suspended
         process(item);
         worker.progress(item, "item-" + item); // cheap: written at most every few seconds
       }
