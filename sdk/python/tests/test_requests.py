@@ -119,6 +119,7 @@ class Requests(unittest.TestCase):
             self.assertFalse(resumed.wait(1.5))  # more than one look at the still suspended run
             _StandIn.run_status = {"phase": "Running", "attempt": 1}
             self.assertTrue(resumed.wait(5))
+            _until(lambda: len(seen) == 2, 5)  # the callbacks run after the waiters are woken
             self.assertEqual(seen, ["suspended BudgetExhausted", "resumed"])
 
             _StandIn.run_status = {"phase": "Suspended", "reason": "Suspended", "attempt": 1}

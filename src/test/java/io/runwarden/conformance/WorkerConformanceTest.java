@@ -327,14 +327,7 @@ class WorkerConformanceTest {
 
   /** 10 tokens an item against a budget of 100: the run ends at item 10, its worker is told. */
   private void aRunOverItsBudgetCancelsItsWorker(Library lib, String run) {
-    create(
-        run,
-        r -> {
-          BudgetSpec b = new BudgetSpec();
-          b.setLimit(100L);
-          b.setUnit("tokens");
-          r.getSpec().setBudget(b);
-        });
+    create(run, r -> r.getSpec().setBudget(budget(null)));
     Worker w =
         start(
             lib,
@@ -360,15 +353,7 @@ class WorkerConformanceTest {
    * command) until the limit is raised; then it finishes and the run succeeds.
    */
   private void aSuspendedRunPausesItsWorker(Library lib, String run) {
-    create(
-        run,
-        r -> {
-          BudgetSpec b = new BudgetSpec();
-          b.setLimit(100L);
-          b.setUnit("tokens");
-          b.setOnExhausted(BudgetSpec.OnExhausted.Suspend);
-          r.getSpec().setBudget(b);
-        });
+    create(run, r -> r.getSpec().setBudget(budget(BudgetSpec.OnExhausted.Suspend)));
     Worker w =
         start(
             lib,
@@ -682,6 +667,17 @@ class WorkerConformanceTest {
     customize.accept(run);
     client.resources(QualificationRun.class).inNamespace(ns).resource(run).create();
     createRole(name);
+  }
+
+  /**
+   * A budget of 100 tokens, for a worker spending 10 an item; onExhausted null: the default, Fail.
+   */
+  private static BudgetSpec budget(BudgetSpec.OnExhausted onExhausted) {
+    BudgetSpec b = new BudgetSpec();
+    b.setLimit(100L);
+    b.setUnit("tokens");
+    b.setOnExhausted(onExhausted);
+    return b;
   }
 
   /** The README's one-run Role, for this run: what each worker's token may do, and no more. */

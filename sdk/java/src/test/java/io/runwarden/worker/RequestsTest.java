@@ -85,16 +85,18 @@ class RequestsTest {
     server.stop(0);
   }
 
+  /** A worker of run team-a/batch-7 on the stand-in. */
+  private RunwardenWorker.Builder builder() {
+    return RunwardenWorker.builder()
+        .client(client)
+        .run("batch-7")
+        .namespace("team-a")
+        .worker("w-1");
+  }
+
   @Test
   void everyReportWriteIsOneRequestAndOnlyTheClaimReads() {
-    try (RunwardenWorker worker =
-        RunwardenWorker.builder()
-            .client(client)
-            .run("batch-7")
-            .namespace("team-a")
-            .worker("w-1")
-            .progressInterval(Duration.ofMillis(1))
-            .build()) {
+    try (RunwardenWorker worker = builder().progressInterval(Duration.ofMillis(1)).build()) {
       assertThat(worker.claim()).isInstanceOf(Claim.Claimed.class);
       worker.progress(1, "item-1");
       worker.flush();
@@ -117,13 +119,7 @@ class RequestsTest {
   @Test
   void aSuspendedRunHoldsTheWorkerUntilItIsResumedAndACancellationEndsTheWait() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
-    try (RunwardenWorker worker =
-        RunwardenWorker.builder()
-            .client(client)
-            .run("batch-7")
-            .namespace("team-a")
-            .worker("w-1")
-            .build()) {
+    try (RunwardenWorker worker = builder().build()) {
       worker.onSuspension(
           (suspended, reason) -> seen.add(suspended ? "suspended " + reason : "resumed"));
       assertThat(worker.claim()).isInstanceOf(Claim.Claimed.class);
@@ -146,6 +142,7 @@ class RequestsTest {
       assertThat(resumed.await(1500, TimeUnit.MILLISECONDS)).isFalse();
       runStatus = "{\"phase\":\"Running\",\"attempt\":1}";
       assertThat(resumed.await(5, TimeUnit.SECONDS)).isTrue();
+      until(() -> seen.size() == 2); // the listeners run after the waiters are woken
       assertThat(seen).containsExactly("suspended BudgetExhausted", "resumed");
 
       runStatus = "{\"phase\":\"Suspended\",\"reason\":\"Suspended\",\"attempt\":1}";
