@@ -2,7 +2,8 @@
 
 Credentials: in a pod, its service account (token, CA, namespace); elsewhere the current context
 of the kubeconfig as `kubectl config view --raw --minify -o json` resolves it (KUBECONFIG or
-~/.kube/config), with a bearer token or a client certificate.
+~/.kube/config), with a bearer token, a client certificate, or a credential plugin (`exec`: EKS, GKE,
+AKS, OIDC helpers) run as kubectl runs it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import ssl
 import subprocess
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -46,6 +48,19 @@ class Credentials:
     # Read again before every request when set: the kubelet rotates a pod's service-account token
     # (bound tokens expire, by default after about an hour), and a worker runs for hours.
     token_file: Optional[str] = None
+    # A kubeconfig user's `exec` entry: a credential plugin (client.authentication.k8s.io).
+    exec: Optional[Dict[str, Any]] = None
+
+
+@dataclass
+class _PluginCredential:
+    token: Optional[str]
+    context: Optional[ssl.SSLContext]  # when the plugin gave a client certificate
+    expires: Optional[float]  # seconds since the epoch; None: until refused
+
+
+# A plugin's answer is used until this long before it expires: client-go does not wait for the end.
+EXEC_EARLY = 10.0
 
 
 def _data_file(b64: str, suffix: str) -> str:
@@ -110,7 +125,46 @@ def credentials_from_kubeconfig(config: Dict[str, Any]) -> Credentials:
         creds.key_file = _data_file(user["client-key-data"], ".key")
     elif user.get("client-key"):
         creds.key_file = user["client-key"]
+    creds.exec = user.get("exec")
     return creds
+
+
+def run_exec_plugin(plugin: Dict[str, Any], server: str, ca_file: Optional[str]) -> Dict[str, Any]:
+    """Runs a credential plugin as kubectl does: its args and env on top of this process's
+    environment, KUBERNETES_EXEC_INFO describing the request (never interactive: a worker has no
+    terminal); returns its ExecCredential's status. Its stderr goes to ours (plugins explain there)."""
+    api_version = plugin.get("apiVersion") or "client.authentication.k8s.io/v1"
+    spec: Dict[str, Any] = {"interactive": False}
+    if plugin.get("provideClusterInfo"):
+        cluster: Dict[str, Any] = {"server": server}
+        if ca_file:
+            with open(ca_file, "rb") as f:
+                cluster["certificate-authority-data"] = base64.b64encode(f.read()).decode()
+        spec["cluster"] = cluster
+    env = dict(os.environ)
+    for e in plugin.get("env") or []:
+        env[e["name"]] = e["value"]
+    env["KUBERNETES_EXEC_INFO"] = json.dumps({"apiVersion": api_version, "kind": "ExecCredential", "spec": spec})
+    try:
+        out = subprocess.run(
+            [plugin["command"], *(plugin.get("args") or [])],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            check=True, text=True, timeout=60,
+        ).stdout
+        return (json.loads(out) or {}).get("status") or {}
+    except (OSError, subprocess.SubprocessError, ValueError) as e:
+        raise ApiError(401, f"the kubeconfig's credential plugin {plugin.get('command')} failed: {e}") from None
+
+
+def _rfc3339(value: Optional[str]) -> Optional[float]:
+    if not value:
+        return None
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
 
 
 def default_credentials() -> Credentials:
@@ -132,6 +186,32 @@ class Api:
             ctx.load_cert_chain(c.cert_file, c.key_file)
         self._context = ctx
         self._token = c.token
+        self._plugin: Optional[_PluginCredential] = None
+
+    def _plugin_credential(self) -> Optional[_PluginCredential]:
+        """The credential plugin's answer, run again when it is about to expire or was refused."""
+        c = self.credentials
+        if not c.exec:
+            return None
+        held = self._plugin
+        if held is None or (held.expires is not None and time.time() >= held.expires - EXEC_EARLY):
+            status = run_exec_plugin(c.exec, c.server, c.ca_file)
+            context = None
+            if status.get("clientCertificateData") and status.get("clientKeyData"):
+                context = ssl.create_default_context(cafile=c.ca_file) if c.ca_file else ssl.create_default_context()
+                if c.insecure:
+                    context.check_hostname = False
+                    context.verify_mode = ssl.CERT_NONE
+                # PEM text; the ssl module loads a certificate chain from files only.
+                with tempfile.TemporaryDirectory(prefix="runwarden-") as d:
+                    cert, key = os.path.join(d, "tls.crt"), os.path.join(d, "tls.key")
+                    with open(cert, "w") as f:
+                        f.write(status["clientCertificateData"])
+                    with open(os.open(key, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+                        f.write(status["clientKeyData"])
+                    context.load_cert_chain(cert, key)
+            self._plugin = _PluginCredential(status.get("token"), context, _rfc3339(status.get("expirationTimestamp")))
+        return self._plugin
 
     def bearer_token(self) -> Optional[str]:
         """The token to send now: a token file is read again for each request (a few hundred bytes,
@@ -155,14 +235,18 @@ class Api:
         req.add_header("Accept", "application/json")
         if data is not None:
             req.add_header("Content-Type", content_type)
-        token = self.bearer_token()
+        plugin = self._plugin_credential()
+        token = plugin.token if plugin and plugin.token else self.bearer_token()
         if token:
             req.add_header("Authorization", "Bearer " + token)
+        context = plugin.context if plugin and plugin.context else self._context
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout, context=self._context) as resp:
+            with urllib.request.urlopen(req, timeout=self.timeout, context=context) as resp:
                 raw = resp.read()
                 return resp.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as e:
+            if e.code == 401 and plugin:
+                self._plugin = None  # a refused plugin credential is asked for anew, as client-go does
             try:
                 message = json.loads(e.read()).get("message", e.reason)
             except Exception:  # noqa: BLE001 - any unreadable body

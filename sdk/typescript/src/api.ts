@@ -1,10 +1,12 @@
 // A small Kubernetes API client: what a worker needs and nothing more (node:https, no dependencies).
 // Credentials: in a pod, its service account; elsewhere the kubeconfig's current context as
-// `kubectl config view --raw --minify -o json` resolves it (KUBECONFIG or ~/.kube/config).
+// `kubectl config view --raw --minify -o json` resolves it (KUBECONFIG or ~/.kube/config), with a
+// token, a client certificate, or a credential plugin (`exec`: EKS, GKE, AKS, OIDC helpers).
 
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { request } from "node:https";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 
 const SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -37,7 +39,24 @@ export interface Credentials {
   cert?: Buffer;
   key?: Buffer;
   insecure?: boolean;
+  /** A credential plugin, run as kubectl runs it (client.authentication.k8s.io ExecCredential). */
+  exec?: ExecPlugin;
 }
+
+/** A kubeconfig user's `exec` entry. */
+export interface ExecPlugin {
+  command: string;
+  args?: string[];
+  env?: { name: string; value: string }[] | null;
+  apiVersion?: string;
+  provideClusterInfo?: boolean;
+}
+
+/** What a credential plugin gave, until when (ms since the epoch; undefined: until refused). */
+type ExecCredential = { token?: string; cert?: Buffer; key?: Buffer; expires?: number };
+
+/** A plugin's answer is used until this long before it expires, as client-go does not wait for the end. */
+const EXEC_EARLY_MS = 10_000;
 
 export function inCluster(): Credentials | undefined {
   const host = process.env.KUBERNETES_SERVICE_HOST;
@@ -56,7 +75,7 @@ export function inCluster(): Credentials | undefined {
 type Kubeconfig = {
   clusters?: { cluster?: Record<string, string | boolean> }[];
   contexts?: { context?: Record<string, string> }[];
-  users?: { user?: Record<string, string> }[];
+  users?: { user?: Record<string, any> }[];
 };
 
 /** Credentials from a minified kubeconfig as JSON (one context, one cluster, one user). */
@@ -74,6 +93,37 @@ export function credentialsFromKubeconfig(config: Kubeconfig): Credentials {
     tokenFile: user.token ? undefined : user.tokenFile,
     cert: file(user["client-certificate-data"], user["client-certificate"]),
     key: file(user["client-key-data"], user["client-key"]),
+    exec: user.exec as ExecPlugin | undefined,
+  };
+}
+
+/**
+ * Runs a credential plugin as kubectl does: its args and env on top of this process's environment,
+ * KUBERNETES_EXEC_INFO describing the request (never interactive: a worker has no terminal), and
+ * its ExecCredential's status read from stdout. Its stderr goes to ours (plugins explain there).
+ */
+export function runExecPlugin(plugin: ExecPlugin, server: string, ca?: Buffer): ExecCredential {
+  const apiVersion = plugin.apiVersion ?? "client.authentication.k8s.io/v1";
+  const spec: Record<string, unknown> = { interactive: false };
+  if (plugin.provideClusterInfo) {
+    spec.cluster = { server, "certificate-authority-data": ca?.toString("base64") };
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const e of plugin.env ?? []) env[e.name] = e.value;
+  env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion, kind: "ExecCredential", spec });
+  let out: string;
+  try {
+    out = execFileSync(plugin.command, plugin.args ?? [], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 60_000 });
+  } catch (e) {
+    throw new ApiError(401, `the kubeconfig's credential plugin ${plugin.command} failed: ${(e as Error).message}`);
+  }
+  const status = (safeJson(out) as { status?: Record<string, string> }).status ?? {};
+  const expires = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : undefined;
+  return {
+    token: status.token,
+    cert: status.clientCertificateData ? Buffer.from(status.clientCertificateData) : undefined,
+    key: status.clientKeyData ? Buffer.from(status.clientKeyData) : undefined,
+    expires: Number.isNaN(expires) ? undefined : expires,
   };
 }
 
@@ -86,6 +136,7 @@ export function fromKubeconfig(): Credentials {
 export class Api {
   readonly credentials: Credentials;
   private lastToken?: string;
+  private fromPlugin?: ExecCredential;
 
   constructor(
     credentials?: Credentials,
@@ -104,12 +155,22 @@ export class Api {
       headers["Content-Type"] = contentType;
       headers["Content-Length"] = String(payload.length);
     }
-    const token = this.bearerToken();
+    let plugin: ExecCredential | undefined;
+    try {
+      plugin = this.pluginCredential();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const token = plugin?.token ?? this.bearerToken();
     if (token) headers.Authorization = `Bearer ${token}`;
+    const cert = plugin?.cert ?? c.cert;
+    const key = plugin?.key ?? c.key;
+    // Plain http only for a server named so (`kubectl proxy`, a test's stand-in).
+    const request = url.protocol === "http:" ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
       const req = request(
         url,
-        { method, headers, ca: c.ca, cert: c.cert, key: c.key, rejectUnauthorized: !c.insecure, timeout: this.timeoutMs },
+        { method, headers, ca: c.ca, cert, key, rejectUnauthorized: !c.insecure, timeout: this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (d: Buffer) => chunks.push(d));
@@ -117,6 +178,8 @@ export class Api {
             const text = Buffer.concat(chunks).toString("utf8");
             const parsed = text ? safeJson(text) : undefined;
             const code = res.statusCode ?? 0;
+            // A refused plugin credential is asked for anew on the next request, as client-go does.
+            if (code === 401 && plugin) this.fromPlugin = undefined;
             if (code >= 200 && code < 300) resolve(parsed);
             else reject(new ApiError(code, (parsed as { message?: string })?.message ?? res.statusMessage ?? ""));
           });
@@ -145,6 +208,17 @@ export class Api {
       }
     }
     return this.lastToken;
+  }
+
+  /** The credential plugin's answer, run again when it is about to expire or was refused. */
+  private pluginCredential(): ExecCredential | undefined {
+    const c = this.credentials;
+    if (!c.exec) return undefined;
+    const held = this.fromPlugin;
+    if (!held || (held.expires !== undefined && Date.now() >= held.expires - EXEC_EARLY_MS)) {
+      this.fromPlugin = runExecPlugin(c.exec, c.server, c.ca);
+    }
+    return this.fromPlugin;
   }
 
   /** The object, or undefined when it does not exist. */
