@@ -7,12 +7,13 @@ import io.runwarden.lifecycle.Admission;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Times;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Who may hold a concurrency key. Pure: the runs of the namespace in, a verdict out, so every
@@ -27,18 +28,73 @@ import java.util.Set;
 public final class Admissions {
 
   /**
-   * Oldest first. creationTimestamp has one-second resolution, so within a second the operator's
-   * acceptance time (status.startedAt, in milliseconds, given in watch order) decides, and a run
-   * already accepted is older than one not yet seen. The name only breaks what is left.
+   * A run with its place in line: oldest first. creationTimestamp has one-second resolution, so
+   * within a second the operator's acceptance time (status.startedAt, in milliseconds, given in
+   * watch order) decides, and a run already accepted is older than one not yet seen. The name only
+   * breaks what is left.
+   *
+   * <p>Cheap on purpose: a queue of 10,000 is read on every re-check of its runs. The API server
+   * writes creationTimestamp as {@code 2026-12-03T17:00:00Z}, whose text order is its time order,
+   * so two such are compared as text; anything else is parsed, and startedAt only on a tie.
    */
-  static final Comparator<QualificationRun> CREATION_ORDER =
-      Comparator.comparing(
-              (QualificationRun r) -> Times.parse(r.getMetadata().getCreationTimestamp()),
-              Comparator.nullsLast(Comparator.naturalOrder()))
-          .thenComparing(
-              r -> r.getStatus() == null ? null : Times.parse(r.getStatus().getStartedAt()),
-              Comparator.nullsLast(Comparator.naturalOrder()))
-          .thenComparing(r -> r.getMetadata().getName());
+  static final class InLine implements Comparable<InLine> {
+
+    final QualificationRun run;
+    private final String created;
+    private Instant createdAt;
+    private Instant startedAt;
+    private boolean startedRead;
+
+    InLine(QualificationRun run) {
+      this.run = run;
+      this.created = run.getMetadata().getCreationTimestamp();
+    }
+
+    String name() {
+      return run.getMetadata().getName();
+    }
+
+    @Override
+    public int compareTo(InLine other) {
+      int c =
+          canonical(created) && canonical(other.created)
+              ? created.compareTo(other.created)
+              : nullsLast(createdAt(), other.createdAt());
+      if (c == 0) c = nullsLast(startedAt(), other.startedAt());
+      return c != 0 ? c : name().compareTo(other.name());
+    }
+
+    boolean before(InLine other) {
+      return compareTo(other) < 0;
+    }
+
+    private Instant createdAt() {
+      if (createdAt == null) createdAt = Times.parse(created);
+      return createdAt;
+    }
+
+    private Instant startedAt() {
+      if (!startedRead) {
+        startedAt = run.getStatus() == null ? null : Times.parse(run.getStatus().getStartedAt());
+        startedRead = true;
+      }
+      return startedAt;
+    }
+
+    private static boolean canonical(String t) {
+      return t != null && t.length() == 20 && t.charAt(10) == 'T' && t.charAt(19) == 'Z';
+    }
+
+    private static int nullsLast(Instant a, Instant b) {
+      if (a == null || b == null) return a == b ? 0 : a == null ? 1 : -1;
+      return a.compareTo(b);
+    }
+  }
+
+  /** The runs oldest first (see {@link InLine}). */
+  static List<QualificationRun> inCreationOrder(Stream<QualificationRun> runs) {
+    return runs.map(InLine::new).sorted().map(r -> r.run).toList();
+  }
 
   private Admissions() {}
 
@@ -57,36 +113,45 @@ public final class Admissions {
       return Admission.ADMITTED;
     }
     int limit = c.getLimit() == null ? 1 : Math.max(1, c.getLimit());
-    List<QualificationRun> rivals =
+    InLine mine = new InLine(me);
+    List<InLine> rivals =
         runs.stream()
             .filter(r -> !Objects.equals(r.getMetadata().getUid(), me.getMetadata().getUid()))
             .filter(r -> sameKey(r, c.getKey()) && !terminal(r) && !replaced(r))
-            .sorted(CREATION_ORDER)
+            .map(InLine::new)
             .toList();
     if (c.getPolicy() == ConcurrencySpec.Policy.Replace) {
-      // The newest `limit` runs keep the key; every older one is replaced.
-      List<QualificationRun> newer = rivals.stream().filter(r -> !before(r, me)).toList();
+      // The newest `limit` runs keep the key; every older one is replaced. (Few rivals: the older
+      // ones are being replaced.)
+      rivals = rivals.stream().sorted().toList();
+      List<InLine> newer = rivals.stream().filter(r -> !r.before(mine)).toList();
       if (newer.size() >= limit) {
-        QualificationRun newest = newer.get(newer.size() - 1);
-        return Admission.queued(name(newest), "a newer run replaces this one");
+        return Admission.queued(
+            newer.get(newer.size() - 1).name(), "a newer run replaces this one");
       }
-      List<QualificationRun> older = rivals.stream().filter(r -> before(r, me)).toList();
+      List<InLine> older = rivals.stream().filter(r -> r.before(mine)).toList();
       int olderKept = limit - 1 - newer.size();
       if (older.size() > olderKept) {
-        List<QualificationRun> replace = older.subList(0, older.size() - olderKept);
-        toReplace.addAll(replace);
-        return Admission.queued(name(replace.get(0)), "being replaced");
+        List<InLine> replace = older.subList(0, older.size() - olderKept);
+        replace.forEach(r -> toReplace.add(r.run));
+        return Admission.queued(replace.get(0).name(), "being replaced");
       }
       return Admission.ADMITTED;
     }
-    List<String> holders = new ArrayList<>();
-    for (QualificationRun r : rivals) {
-      if (admitted(r) || admittedInFlight.contains(r.getMetadata().getUid())) {
-        holders.add(name(r));
+    // One pass, no sort: a queue of 10,000 is read on every re-check of its runs. Only the
+    // holders (at most about `limit`) are put in order, for the status.
+    List<InLine> holding = new ArrayList<>();
+    long waitingAhead = 0;
+    InLine firstAhead = null;
+    for (InLine r : rivals) {
+      if (admitted(r.run) || admittedInFlight.contains(r.run.getMetadata().getUid())) {
+        holding.add(r);
+      } else if (r.before(mine)) {
+        waitingAhead++;
+        if (firstAhead == null || r.before(firstAhead)) firstAhead = r;
       }
     }
-    long waitingAhead =
-        rivals.stream().filter(r -> !holders.contains(name(r)) && before(r, me)).count();
+    List<String> holders = holding.stream().sorted().map(InLine::name).toList();
     if (holders.size() + waitingAhead < limit) {
       return Admission.ADMITTED;
     }
@@ -94,12 +159,7 @@ public final class Admissions {
     int position = (int) (waitingAhead - Math.max(0, limit - holders.size()) + 1);
     if (holders.size() < limit) {
       // A slot is free, but older runs wait for it first.
-      List<String> ahead =
-          rivals.stream()
-              .filter(r -> !holders.contains(name(r)) && before(r, me))
-              .map(Admissions::name)
-              .toList();
-      return Admission.inLine(ahead.subList(0, 1), position, "earlier in the queue");
+      return Admission.inLine(List.of(firstAhead.name()), position, "earlier in the queue");
     }
     return Admission.inLine(holders, position, holders.size() == 1 ? "active" : "all active");
   }
@@ -126,13 +186,5 @@ public final class Admissions {
     return r.getSpec() != null
         && r.getSpec().getConcurrency() != null
         && key.equals(r.getSpec().getConcurrency().getKey());
-  }
-
-  private static boolean before(QualificationRun a, QualificationRun b) {
-    return CREATION_ORDER.compare(a, b) < 0;
-  }
-
-  private static String name(QualificationRun r) {
-    return r.getMetadata().getName();
   }
 }

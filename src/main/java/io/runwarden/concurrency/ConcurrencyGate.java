@@ -81,12 +81,11 @@ public class ConcurrencyGate {
       return;
     }
     List<QualificationRun> waiting =
-        namespaceRuns.stream()
-            .filter(r -> Admissions.sameKey(r, c.getKey()) && !Admissions.terminal(r))
-            .filter(r -> !r.getMetadata().getUid().equals(holder.getMetadata().getUid()))
-            .filter(r -> !Admissions.admitted(r))
-            .sorted(Admissions.CREATION_ORDER)
-            .toList();
+        Admissions.inCreationOrder(
+            namespaceRuns.stream()
+                .filter(r -> Admissions.sameKey(r, c.getKey()) && !Admissions.terminal(r))
+                .filter(r -> !r.getMetadata().getUid().equals(holder.getMetadata().getUid()))
+                .filter(r -> !Admissions.admitted(r)));
     for (int i = 0; i < waiting.size(); i++) {
       // Index i is about position i + 1 - (free places): wake the head of the line and, with a
       // place's slack either way, the runs at a boundary of the rounded position.

@@ -33,6 +33,7 @@ import io.runwarden.lifecycle.ExternalCheckRequest;
 import io.runwarden.lifecycle.ExternalResult;
 import io.runwarden.lifecycle.Inputs;
 import io.runwarden.lifecycle.Lifecycle;
+import io.runwarden.lifecycle.QueuePosition;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.lifecycle.RunEvent;
 import io.runwarden.lifecycle.Times;
@@ -83,8 +84,14 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
    */
   static final long LIST_PAGE = 500;
 
-  /** How often a queued run re-checks its key without being woken. */
+  /** How often a queued run near the head of its line re-checks its key without being woken. */
   static final Duration QUEUE_RECHECK = Duration.ofSeconds(15);
+
+  /** The longest a queued run deeper in its line goes without re-checking. */
+  static final Duration QUEUE_RECHECK_DEEP = Duration.ofMinutes(5);
+
+  /** The primary cache's index of runs by concurrency key ({@code namespace/key}). */
+  static final String BY_CONCURRENCY_KEY = "runwarden.io/concurrency-key";
 
   /** How soon a refused report is asked for again (as a refused Job is). */
   static final Duration REPORT_RETRY = Duration.ofSeconds(5);
@@ -161,6 +168,9 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
   public List<EventSource<?, QualificationRun>> prepareEventSources(
       EventSourceContext<QualificationRun> context) {
     runCache.set(context.getPrimaryCache());
+    context
+        .getPrimaryCache()
+        .addIndexer(BY_CONCURRENCY_KEY, r -> concurrencySlot(r).map(List::of).orElse(List.of()));
     InformerEventSource<QualificationRunReport, QualificationRun> reports =
         reportInformer(context, new ReportChangeFilter(reportLateness));
     crowdWatch.watchReports(reports::get);
@@ -246,10 +256,14 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     QualificationRun run = ownWrites.newest(given, context.getPrimaryCache()::get);
     Instant now = clock.instant();
     QualificationRunSpec spec = run.getSpec() == null ? new QualificationRunSpec() : run.getSpec();
+    // The runs that share the key, from the cache's index: a re-check costs the length of its own
+    // line, not the size of the namespace.
     List<QualificationRun> neighbours =
         spec.getConcurrency() == null
             ? List.of()
-            : context.getPrimaryCache().list(run.getMetadata().getNamespace()).toList();
+            : context
+                .getPrimaryCache()
+                .byIndex(BY_CONCURRENCY_KEY, concurrencySlot(run).orElseThrow());
     QualificationRunReport report =
         context.getSecondaryResource(QualificationRunReport.class).orElse(null);
     Inputs inputs =
@@ -338,7 +352,16 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     // Wake-ups are absolute instants; JOSDK counts the delay from when this method returns. A
     // status write that took seconds (a slow or restarting API server) must not push every
     // deadline back by that long, so the delay is measured from now, not from the decision.
-    return reschedule(decision, clock.instant());
+    return reschedule(decision, inputs.admission().position(), clock.instant());
+  }
+
+  /** {@code namespace/key} of a run with a concurrency key. */
+  static Optional<String> concurrencySlot(QualificationRun r) {
+    return r.getSpec() == null
+            || r.getSpec().getConcurrency() == null
+            || r.getSpec().getConcurrency().getKey() == null
+        ? Optional.empty()
+        : Optional.of(r.getMetadata().getNamespace() + "/" + r.getSpec().getConcurrency().getKey());
   }
 
   /**
@@ -365,17 +388,34 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
     }
   }
 
-  private static UpdateControl<QualificationRun> reschedule(Decision decision, Instant now) {
+  private static UpdateControl<QualificationRun> reschedule(
+      Decision decision, int queuePosition, Instant now) {
     Optional<Instant> at = decision.wakeAt();
     if (Conditions.isTrue(decision.status().getConditions(), ConditionTypes.QUEUED)) {
       // Queued runs are woken when their key's holder ends; a holder deleted outright (no
       // reconcile of ours sees that) is caught by this slow re-check.
-      Instant recheck = now.plus(QUEUE_RECHECK);
+      Instant recheck = now.plus(queueRecheck(queuePosition));
       at = Optional.of(at.filter(a -> a.isBefore(recheck)).orElse(recheck));
     }
     UpdateControl<QualificationRun> control = UpdateControl.noUpdate();
     at.ifPresent(a -> control.rescheduleAfter(delayUntil(now, a)));
     return control;
+  }
+
+  /**
+   * How long a queued run at this position waits before it re-checks unwoken: 15 s up to the
+   * positions shown exactly, then longer the deeper it is (15 s per ten places), at most 5 min.
+   * Every re-check reads the whole line, so 10,000 queued runs re-checking every 15 s would cost
+   * 667 reads of 10,000 runs a second, on the threads every tenant's deadlines need. A run deep in
+   * line cannot start before those ahead of it, the end of a holder wakes the runs whose shown
+   * position changes ({@code ConcurrencyGate.released}), and what it shows is rounded anyway.
+   */
+  public static Duration queueRecheck(int position) {
+    if (position <= QueuePosition.EXACT_UP_TO) {
+      return QUEUE_RECHECK;
+    }
+    Duration deeper = QUEUE_RECHECK.multipliedBy(position / QueuePosition.EXACT_UP_TO);
+    return deeper.compareTo(QUEUE_RECHECK_DEEP) < 0 ? deeper : QUEUE_RECHECK_DEEP;
   }
 
   /** Rounded up to the millisecond so a wake-up never lands just before its deadline. */

@@ -109,6 +109,20 @@ class AdmissionsTest {
     assertThat(toReplace).extracting(r -> r.getMetadata().getName()).containsExactly("old");
   }
 
+  @Test
+  void creationOrderIsTimeOrderWhateverFormTheTimestampIsWrittenIn() {
+    // The API server writes 2026-01-01T00:00:05Z, compared as text; any other form is parsed.
+    var holder = withPhase(run("holder", 0, null), Phase.Running, false);
+    var a = run("a", 5, null);
+    var b = run("b", 0, null);
+    b.getMetadata().setCreationTimestamp("2026-01-01T01:00:04+01:00"); // 00:00:04Z: before a
+    assertThat(Admissions.inCreationOrder(java.util.stream.Stream.of(a, b, holder)))
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("holder", "b", "a");
+    assertThat(decide(a, List.of(holder, a, b)).position()).isEqualTo(2);
+    assertThat(decide(b, List.of(holder, a, b)).position()).isEqualTo(1);
+  }
+
   private static QualificationRun limited(QualificationRun r, int limit) {
     r.getSpec().getConcurrency().setLimit(limit);
     return r;
