@@ -3,6 +3,7 @@ package io.runwarden.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.runwarden.testing.TestCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,6 +63,28 @@ final class ProductionJvm {
       return flags;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Runs {@code main} in a child JVM with these flags, the given system properties and arguments,
+   * on this JVM's class path, and waits for it: a measurement made as the operator's pod would run
+   * it (C1 only). Prints the command line first.
+   */
+  static void runMeasuringJvm(Class<?> main, List<String> properties, List<String> args)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(flags(TestCluster.projectDir()));
+    command.addAll(properties);
+    System.out.println("Measuring JVM: " + String.join(" ", command));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(args);
+    int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("the measuring JVM exited with " + exit);
     }
   }
 

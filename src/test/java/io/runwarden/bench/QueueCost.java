@@ -10,8 +10,6 @@ import io.runwarden.concurrency.Admissions;
 import io.runwarden.controller.QualificationRunReconciler;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
-import io.runwarden.testing.TestCluster;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,21 +40,10 @@ public final class QueueCost {
   }
 
   private static void launch() throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ProductionJvm.flags(TestCluster.projectDir()));
-    command.add("-Dbench.queue=" + QUEUE);
-    command.add("-Dbench.rounds=" + ROUNDS);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(QueueCost.class.getName());
-    command.add("measure");
-    System.out.println(
-        "Measuring JVM: " + String.join(" ", command.subList(0, command.size() - 4)));
-    int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
-    if (exit != 0) {
-      throw new IllegalStateException("the measuring JVM exited with " + exit);
-    }
+    ProductionJvm.runMeasuringJvm(
+        QueueCost.class,
+        List.of("-Dbench.queue=" + QUEUE, "-Dbench.rounds=" + ROUNDS),
+        List.of("measure"));
   }
 
   private static void measure() {

@@ -52,22 +52,10 @@ public final class WriteCost {
   private static void launch() throws Exception {
     TestCluster cluster = TestCluster.get();
     String ns = cluster.newNamespace("write-cost");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ProductionJvm.flags(TestCluster.projectDir()));
-    command.add("-Dbench.objects=" + OBJECTS);
-    command.add("-Dbench.rounds=" + ROUNDS);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(WriteCost.class.getName());
-    command.add(cluster.kubeconfig().toString());
-    command.add(ns);
-    System.out.println(
-        "Measuring JVM: " + String.join(" ", command.subList(0, command.size() - 5)));
-    int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
-    if (exit != 0) {
-      throw new IllegalStateException("the measuring JVM exited with " + exit);
-    }
+    ProductionJvm.runMeasuringJvm(
+        WriteCost.class,
+        List.of("-Dbench.objects=" + OBJECTS, "-Dbench.rounds=" + ROUNDS),
+        List.of(cluster.kubeconfig().toString(), ns));
   }
 
   private static void measure(Path kubeconfig, String ns) throws Exception {
