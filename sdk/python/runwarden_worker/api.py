@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Dict, List, Optional, Tuple
 
 SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -159,8 +160,6 @@ def run_exec_plugin(plugin: Dict[str, Any], server: str, ca_file: Optional[str])
 def _rfc3339(value: Optional[str]) -> Optional[float]:
     if not value:
         return None
-    from datetime import datetime
-
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError:
@@ -178,15 +177,21 @@ class Api:
         self.credentials = credentials or default_credentials()
         self.timeout = timeout
         c = self.credentials
-        ctx = ssl.create_default_context(cafile=c.ca_file) if c.ca_file else ssl.create_default_context()
-        if c.insecure:
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
+        ctx = self._server_trust()
         if c.cert_file and c.key_file:
             ctx.load_cert_chain(c.cert_file, c.key_file)
         self._context = ctx
         self._token = c.token
         self._plugin: Optional[_PluginCredential] = None
+
+    def _server_trust(self) -> ssl.SSLContext:
+        """A TLS context that trusts the cluster's CA (or, if the kubeconfig says so, anything)."""
+        c = self.credentials
+        ctx = ssl.create_default_context(cafile=c.ca_file) if c.ca_file else ssl.create_default_context()
+        if c.insecure:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        return ctx
 
     def _plugin_credential(self) -> Optional[_PluginCredential]:
         """The credential plugin's answer, run again when it is about to expire or was refused."""
@@ -198,10 +203,7 @@ class Api:
             status = run_exec_plugin(c.exec, c.server, c.ca_file)
             context = None
             if status.get("clientCertificateData") and status.get("clientKeyData"):
-                context = ssl.create_default_context(cafile=c.ca_file) if c.ca_file else ssl.create_default_context()
-                if c.insecure:
-                    context.check_hostname = False
-                    context.verify_mode = ssl.CERT_NONE
+                context = self._server_trust()
                 # PEM text; the ssl module loads a certificate chain from files only.
                 with tempfile.TemporaryDirectory(prefix="runwarden-") as d:
                     cert, key = os.path.join(d, "tls.crt"), os.path.join(d, "tls.key")
