@@ -335,8 +335,13 @@ export class Worker {
     this.throwIfCancelled();
     while (this.suspendedAs !== undefined && !this.signal.aborted) {
       await new Promise<void>((resolve) => {
-        this.resumeWaiters.push(resolve);
-        this.signal.addEventListener("abort", () => resolve(), { once: true });
+        // Whichever comes first ends the wait and takes the other's hook away with it.
+        const done = () => {
+          this.signal.removeEventListener("abort", done);
+          resolve();
+        };
+        this.resumeWaiters.push(done);
+        this.signal.addEventListener("abort", done, { once: true });
       });
     }
     this.throwIfCancelled();
