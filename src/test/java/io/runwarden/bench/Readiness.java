@@ -82,6 +82,7 @@ public final class Readiness {
                           .phases()
                           .getOrDefault(Phase.Running, 0L)
                       == n);
+      List<String> yardstick = listYardstick(cluster);
       List<Double> ready = new ArrayList<>();
       List<String> lists = new ArrayList<>();
       for (int i = 0; i < restarts; i++) {
@@ -96,12 +97,55 @@ public final class Readiness {
       Map<String, Long> requests =
           AuditLog.count(out.resolve("audit.log"), Benchmark.OPERATOR_AGENT);
       System.out.println("Ready with " + n + " runs present, seconds: " + ready);
+      System.out.println(
+          "The same lists for kubectl on the idle API server (the machine's yardstick), seconds:");
+      yardstick.forEach(System.out::println);
       System.out.println("The operator's lists, seconds from the process's start:");
       lists.forEach(System.out::println);
       requests.entrySet().stream()
           .filter(e -> e.getKey().startsWith("list") || e.getKey().startsWith("watch"))
           .forEach(e -> System.out.println("  " + e.getKey() + ": " + e.getValue()));
     }
+  }
+
+  /**
+   * What the API server and this machine take to hand the same lists, in full, to a Go client
+   * (kubectl, as client-go's reflector asks: {@code resourceVersion=0}, from the watch cache),
+   * three times each, before the restarts. Readiness can be no quicker than the runs' list plus the
+   * JVM's start; on another day or machine this is the figure to compare first.
+   */
+  private static List<String> listYardstick(TestCluster cluster) throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (String plural : List.of("qualificationruns", "qualificationrunreports")) {
+      String path =
+          "/apis/"
+              + QualificationRun.GROUP
+              + "/v1alpha1/"
+              + plural
+              + "?limit=500&resourceVersion=0";
+      List<String> seconds = new ArrayList<>();
+      long bytes = 0;
+      for (int i = 0; i < 3; i++) {
+        Path body = Files.createTempFile("list", ".json");
+        try {
+          long t0 = System.nanoTime();
+          Process p =
+              new ProcessBuilder(
+                      "kubectl", "--kubeconfig=" + cluster.kubeconfig(), "get", "--raw", path)
+                  .redirectOutput(body.toFile())
+                  .redirectError(ProcessBuilder.Redirect.DISCARD)
+                  .start();
+          if (p.waitFor() != 0) throw new IllegalStateException("kubectl get --raw " + path);
+          seconds.add(String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+          bytes = Files.size(body);
+        } finally {
+          Files.deleteIfExists(body);
+        }
+      }
+      lines.add(
+          String.format("  %s (%.1f MB): %s", plural, bytes / 1e6, String.join(" / ", seconds)));
+    }
+    return lines;
   }
 
   private static void copy(
