@@ -85,7 +85,8 @@ public class KubernetesClients {
    * found), which this replaces (it is a default bean) for two reasons.
    *
    * <p>It is told which classes our kinds are ({@link #registerKinds}), and its copies of objects
-   * go through a token buffer instead of a JSON string ({@link BufferCopies}).
+   * go through a token buffer instead of a JSON string ({@link BufferCopies}). Its readers for the
+   * kinds the operator lists are built at once, off the event loops ({@link ReaderWarmUp}).
    */
   @Produces
   @Singleton
@@ -97,6 +98,7 @@ public class KubernetesClients {
       serialization.registerKubernetesResource(resource);
     }
     registerKinds(serialization);
+    ReaderWarmUp.startIn(serialization);
     return serialization;
   }
 
