@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import ssl
 import subprocess
 import tempfile
@@ -157,11 +158,20 @@ def run_exec_plugin(plugin: Dict[str, Any], server: str, ca_file: Optional[str])
         raise ApiError(401, f"the kubeconfig's credential plugin {plugin.get('command')} failed: {e}") from None
 
 
+# RFC 3339 as Kubernetes and credential plugins write it: any number of fraction digits, Z or an
+# offset. Python before 3.11 reads only 3 or 6 digits with fromisoformat, so the fraction is cut to
+# microseconds here first (Go writes 9: "2026-12-03T10:00:00.123456789Z").
+_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d)(?:\.(\d+))?([Zz]|[+-]\d\d:\d\d)$")
+
+
 def _rfc3339(value: Optional[str]) -> Optional[float]:
-    if not value:
+    m = _RFC3339.match(value or "")
+    if not m:
         return None
+    whole, fraction, zone = m.groups()
+    text = whole + ("." + (fraction + "00000")[:6] if fraction else "") + ("+00:00" if zone in "Zz" else zone)
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        return datetime.fromisoformat(text).timestamp()
     except ValueError:
         return None
 

@@ -1,10 +1,14 @@
 """The library's decisions that need no API server (python3 -m unittest discover -s tests)."""
 
 import os
+import re
 import tempfile
 import unittest
+from datetime import datetime, timezone
+from unittest import mock
 
 from runwarden_worker import _Pending, backoff, heartbeat_interval, parse_duration
+from runwarden_worker import api
 from runwarden_worker.api import ApiError, credentials_from_kubeconfig
 from runwarden_worker.cli import parse_line
 
@@ -84,3 +88,35 @@ class Kubeconfig(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class _OldFromIsoFormat(datetime):
+    """datetime.fromisoformat as Python 3.9 and 3.10 have it: 3 or 6 fraction digits, no Z."""
+
+    @classmethod
+    def fromisoformat(cls, text):
+        m = re.fullmatch(r"[^.]*(?:\.(\d+))?[+-]\d\d:\d\d", text)
+        if text.endswith(("Z", "z")) or not m or (m.group(1) and len(m.group(1)) not in (3, 6)):
+            raise ValueError(f"Invalid isoformat string: {text!r}")
+        return datetime.fromisoformat(text)
+
+
+class Timestamps(unittest.TestCase):
+    def check(self):
+        utc = timezone.utc
+        for text, expected in [
+            ("2026-12-03T10:00:00Z", datetime(2026, 12, 3, 10, tzinfo=utc)),
+            ("2026-12-03T10:00:00.5Z", datetime(2026, 12, 3, 10, 0, 0, 500000, tzinfo=utc)),
+            ("2026-12-03T10:00:00.123456789Z", datetime(2026, 12, 3, 10, 0, 0, 123456, tzinfo=utc)),
+            ("2026-12-03T12:00:00.123+02:00", datetime(2026, 12, 3, 10, 0, 0, 123000, tzinfo=utc)),
+        ]:
+            self.assertEqual(api._rfc3339(text), expected.timestamp(), text)
+        for text in [None, "", "soon", "2026-12-03", "2026-12-03T10:00:00"]:
+            self.assertIsNone(api._rfc3339(text), text)
+
+    def test_an_expiry_in_any_rfc3339_form_kubernetes_writes(self):
+        self.check()
+
+    def test_the_same_on_python_before_3_11(self):
+        with mock.patch.object(api, "datetime", _OldFromIsoFormat):
+            self.check()
