@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The operator in {@code @QuarkusTest} against a real kube-apiserver, driven with kubectl. */
 @QuarkusTest
@@ -141,8 +142,9 @@ class FoundationTest {
   }
 
   @Test
-  void invalidRunIsRefusedByTheSchemaWithAClearMessage() throws Exception {
-    var file = java.nio.file.Files.createTempFile("bad-run", ".yaml");
+  void invalidRunIsRefusedByTheSchemaWithAClearMessage(@TempDir java.nio.file.Path dir)
+      throws Exception {
+    var file = java.nio.file.Files.createTempFile(dir, "bad-run", ".yaml");
     java.nio.file.Files.writeString(
         file,
         """

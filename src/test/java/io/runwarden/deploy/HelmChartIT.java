@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** deploy/helm/runwarden with a real Helm, against the real API server (RBAC authorization on). */
 class HelmChartIT {
@@ -118,7 +119,7 @@ class HelmChartIT {
    * them but not write their status; a viewer may only read.
    */
   @Test
-  void theUserRolesAggregateIntoEditAndViewWithoutStatusRights() throws Exception {
+  void theUserRolesAggregateIntoEditAndViewWithoutStatusRights(@TempDir Path dir) throws Exception {
     String ns = namespace("rw-users");
     String team = namespace("team-users");
     List<HasMetadata> objects =
@@ -131,7 +132,7 @@ class HelmChartIT {
       Path editor = ChartRbac.kubeconfigForAccountBoundTo("editor", team, "rwu-runwarden-edit");
       Path viewer = ChartRbac.kubeconfigForAccountBoundTo("viewer", team, "rwu-runwarden-view");
       String runYaml = client.getKubernetesSerialization().asYaml(run("mine", team));
-      Path file = Files.createTempFile("run", ".yaml");
+      Path file = Files.createTempFile(dir, "run", ".yaml");
       Files.writeString(file, runYaml);
       Kubectl.runAs(editor, "apply", "-n", team, "-f", file.toString()).assertOk();
       Kubectl.runAs(editor, "annotate", "qrun/mine", "-n", team, "runwarden.io/force-fail=x")

@@ -42,6 +42,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Managed mode against the real API server, the tests playing kubelet and Job controller. */
 @QuarkusTest
@@ -368,12 +369,13 @@ class ManagedExecutionTest {
    * PodTemplate's, under the run's own account; a PodTemplate that is not there is InvalidSpec.
    */
   @Test
-  void aRunNamingAPodTemplateRunsItsPodAndAMissingOneIsInvalidSpec() throws Exception {
+  void aRunNamingAPodTemplateRunsItsPodAndAMissingOneIsInvalidSpec(@TempDir Path dir)
+      throws Exception {
     List<String> blocks =
         Readme.blocks("docs/security.md", "Managed mode: a run with a template is a pod");
     assertThat(blocks).hasSize(2);
     for (String block : blocks) {
-      Path file = Files.createTempFile("doc", ".yaml");
+      Path file = Files.createTempFile(dir, "doc", ".yaml");
       Files.writeString(file, block);
       Kubectl.run("apply", "-n", ns, "-f", file.toString()).assertOk();
     }

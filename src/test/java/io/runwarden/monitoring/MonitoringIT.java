@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The monitoring stack for real: Debian's Prometheus scrapes the packaged operator with the shipped
@@ -45,9 +46,9 @@ class MonitoringIT {
   private final List<Process> processes = new ArrayList<>();
 
   @Test
-  void exhaustedRetriesReachAlertmanagersWebhookAndEveryDashboardQueryHasData() throws Exception {
+  void exhaustedRetriesReachAlertmanagersWebhookAndEveryDashboardQueryHasData(@TempDir Path dir)
+      throws Exception {
     KubernetesClient client = TestCluster.get().client();
-    Path dir = Files.createTempDirectory("monitoring");
     List<JsonNode> received = new CopyOnWriteArrayList<>();
     HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     webhook.createContext(
@@ -156,6 +157,12 @@ class MonitoringIT {
       }
     } finally {
       processes.forEach(Process::destroy);
+      // Stopped before the directory they write into is removed.
+      for (Process p : processes) {
+        if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor();
+        }
+      }
       webhook.stop(0);
     }
   }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped alerting rules with Debian's promtool, the chart's copy, and their runbooks. */
 @Tag("pure")
@@ -33,8 +34,7 @@ class MonitoringRulesTest {
 
   /** Each alert with series that must fire it and series that must not (the test file says). */
   @Test
-  void promtoolUnitTestsPass() throws IOException {
-    Path dir = Files.createTempDirectory("promtool");
+  void promtoolUnitTestsPass(@TempDir Path dir) throws IOException {
     Files.copy(RULES, dir.resolve("runwarden.rules.yaml"));
     Path tests = dir.resolve("runwarden.rules.test.yaml");
     Files.copy(

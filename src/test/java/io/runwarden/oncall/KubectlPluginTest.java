@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kubectl runwarden}, installed and typed as the README's on-call section says, against the
@@ -49,10 +50,10 @@ class KubectlPluginTest {
   private Path home;
 
   @BeforeEach
-  void setUp() throws Exception {
+  void setUp(@TempDir Path home) throws Exception {
+    this.home = home;
     ns = TestCluster.get().newNamespace("oncall");
     runs = new Runs(client, ns);
-    home = Files.createTempDirectory("plugin-home");
     // A user whose current namespace is the test's: the README's lines carry no -n.
     Path kubeconfig = home.resolve("kubeconfig");
     Files.copy(TestCluster.get().kubeconfig(), kubeconfig);

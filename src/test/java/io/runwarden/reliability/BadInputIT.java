@@ -21,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,6 +36,7 @@ class BadInputIT {
   private static final KubernetesClient client = TestCluster.get().client();
   private static OperatorProcess operator;
   private static String ns;
+  @TempDir static Path files;
 
   private static String opNs;
 
@@ -54,7 +56,7 @@ class BadInputIT {
 
   @Test
   void aRunInTheOperatorsOwnNamespaceIsInvalidSpec() throws Exception {
-    Path file = Files.createTempFile("in-op-ns", ".yaml");
+    Path file = Files.createTempFile(files, "in-op-ns", ".yaml");
     Files.writeString(
         file,
         """
@@ -361,7 +363,7 @@ class BadInputIT {
   // --- helpers -------------------------------------------------------------------------------
 
   private static Kubectl.Result apply(String name, String spec) throws Exception {
-    Path file = Files.createTempFile(name, ".yaml");
+    Path file = Files.createTempFile(files, name, ".yaml");
     Files.writeString(
         file,
         """
@@ -377,7 +379,7 @@ class BadInputIT {
   }
 
   private static Kubectl.Result patchReport(String name, String reportJson) throws Exception {
-    Path file = Files.createTempFile(name, ".json");
+    Path file = Files.createTempFile(files, name, ".json");
     // A hostile or careless write: a merge patch straight into the run's report, no fencing.
     Files.writeString(file, "{\"status\": " + reportJson + "}");
     return Kubectl.run(
