@@ -24,8 +24,9 @@ import java.util.Optional;
  * manager, sent without Fabric8's resource DSL ({@link DirectWrites}: the most frequent write). The
  * status is the operator's alone (workers report in the run's QualificationRunReport), so there is
  * nothing to merge with: a spec or annotation change landing between our read and our write is not
- * a conflict. The written object is handed to JOSDK's cache, and returned for {@link OwnWrites}, so
- * the next reconcile never decides from the status we just replaced.
+ * a conflict. The written object (built from what was applied and the answer's resourceVersion,
+ * {@link #stored}) is handed to JOSDK's cache, and returned for {@link OwnWrites}, so the next
+ * reconcile never decides from the status we just replaced.
  *
  * <p>Empty strings are left out of what is applied. They carry nothing in this status, and the
  * Kubernetes 1.20.2 API server the tests build from Debian's source stores an empty string in a
@@ -90,13 +91,32 @@ public class StatusWriter {
         RUNS.object(run.getMetadata().getNamespace(), run.getMetadata().getName(), "status")
             + applyQuery;
     String body = serialization.asJson(apply);
-    QualificationRun written =
-        latency.timed(
-            () -> writes.send("PATCH", path, DirectWrites.APPLY, body, QualificationRun.class));
+    String version =
+        latency.timed(() -> writes.sendForResourceVersion("PATCH", path, DirectWrites.APPLY, body));
+    QualificationRun written = stored(run, apply.getStatus(), version);
     ctx.eventSourceRetriever()
         .getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);
     return Optional.of(written);
+  }
+
+  /**
+   * The run as the API server now stores it, without reading its answer: the status write changes
+   * the status and the resourceVersion, nothing else. The status is the one applied: the schema,
+   * generated from the same classes, prunes and defaults nothing in it, and the operator's field
+   * manager owns it (a field someone wrote under another manager, by hand, shows again when the
+   * watch brings the stored run, which replaces this one in the operator's cache). The spec is
+   * shared with {@code run}, which no one changes (the code that needs a part of it changed copies
+   * it first).
+   */
+  static QualificationRun stored(
+      QualificationRun run, QualificationRunStatus applied, String resourceVersion) {
+    QualificationRun stored = new QualificationRun();
+    stored.setMetadata(
+        new ObjectMetaBuilder(run.getMetadata()).withResourceVersion(resourceVersion).build());
+    stored.setSpec(run.getSpec());
+    stored.setStatus(applied);
+    return stored;
   }
 
   private JsonNode normalized(QualificationRunStatus status) {

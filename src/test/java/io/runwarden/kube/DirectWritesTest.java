@@ -66,6 +66,27 @@ class DirectWritesTest {
         .contains(tuple("runwarden-test", "Apply"));
   }
 
+  @Test
+  void onlyTheAnswersResourceVersionIsRead() throws Exception {
+    assertThat(
+            version(
+                "{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"42\"}}"))
+        .isEqualTo("42");
+    // Wherever metadata stands, whatever comes before it, nested or not.
+    assertThat(
+            version(
+                "{\"status\":{\"metadata\":{\"resourceVersion\":\"1\"}},\"spec\":[1,{\"a\":2}],"
+                    + "\"metadata\":{\"labels\":{\"resourceVersion\":\"3\"},\"resourceVersion\":\"7\"}}"))
+        .isEqualTo("7");
+    assertThat(version("{\"metadata\":{\"name\":\"a\"}}")).isNull();
+    assertThat(version("{\"metadata\":{\"resourceVersion\":7}}")).isNull();
+    assertThat(version("[]")).isNull();
+  }
+
+  private static String version(String json) throws Exception {
+    return DirectWrites.resourceVersion(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** The reconciler and the events' sender tell a refusal by its code, as from the DSL. */
   @Test
   void aRefusalIsTheExceptionTheDslThrows() {
