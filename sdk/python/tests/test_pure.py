@@ -86,9 +86,6 @@ class Kubeconfig(unittest.TestCase):
             self.assertEqual((inline.token, inline.token_file), ("t0k", None))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class _OldFromIsoFormat(datetime):
     """datetime.fromisoformat as Python 3.9 and 3.10 have it: 3 or 6 fraction digits, no Z."""
@@ -120,3 +117,7 @@ class Timestamps(unittest.TestCase):
     def test_the_same_on_python_before_3_11(self):
         with mock.patch.object(api, "datetime", _OldFromIsoFormat):
             self.check()
+
+
+if __name__ == "__main__":
+    unittest.main()

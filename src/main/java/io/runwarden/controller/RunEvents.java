@@ -157,8 +157,7 @@ public class RunEvents {
               "PATCH",
               EVENTS.object(key.namespace(), send.eventName(), null),
               DirectWrites.MERGE,
-              serialization.asJson(patch),
-              null);
+              serialization.asJson(patch));
           return true;
         } catch (KubernetesClientException e) {
           if (e.getCode() != 404) throw e;
@@ -185,7 +184,7 @@ public class RunEvents {
               .build();
       // The API server's answer is left unread: nothing here needs the stored Event.
       writes.send(
-          "POST", EVENTS.in(key.namespace()), DirectWrites.JSON, serialization.asJson(event), null);
+          "POST", EVENTS.in(key.namespace()), DirectWrites.JSON, serialization.asJson(event));
       return true;
     } catch (KubernetesClientException e) {
       LOG.warnf(

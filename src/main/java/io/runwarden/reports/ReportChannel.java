@@ -129,8 +129,7 @@ public class ReportChannel {
           "POST",
           REPORTS.in(run.getMetadata().getNamespace()),
           DirectWrites.JSON,
-          client.getKubernetesSerialization().asJson(report),
-          null);
+          client.getKubernetesSerialization().asJson(report));
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
@@ -179,8 +178,7 @@ public class ReportChannel {
         "PATCH",
         REPORTS.object(run.getMetadata().getNamespace(), run.getMetadata().getName(), null),
         DirectWrites.MERGE,
-        body.toString(),
-        null);
+        body.toString());
   }
 
   private static OwnerReference owner(QualificationRun run) {

@@ -109,18 +109,17 @@ public final class WriteCost {
                 () -> {
                   for (int i = 0; i < OBJECTS; i++) {
                     String name = "run-" + i;
-                    direct.send(
+                    // As StatusWriter writes: the answer's resourceVersion only.
+                    direct.sendForResourceVersion(
                         "PATCH",
                         runs.object(ns, name, "status") + query,
                         DirectWrites.APPLY,
-                        json.asJson(status(ns, name, 2 * r + 1)),
-                        QualificationRun.class);
+                        json.asJson(status(ns, name, 2 * r + 1)));
                     direct.send(
                         "POST",
                         events.in(ns),
                         DirectWrites.JSON,
-                        json.asJson(event(ns, "direct-" + r + "-" + i)),
-                        null);
+                        json.asJson(event(ns, "direct-" + r + "-" + i)));
                   }
                 });
         if (round >= 2) {
