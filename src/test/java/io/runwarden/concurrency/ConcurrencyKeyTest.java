@@ -16,6 +16,7 @@ import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.Readme;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
@@ -61,13 +62,26 @@ class ConcurrencyKeyTest {
     awaitAdmitted("c");
   }
 
+  /** docs/no-work-done-twice.md ("N active runs per key"): its block as written, on three runs. */
   @Test
   void withLimitTwoTwoRunAndTheThirdShowsPositionOneInKubectlGet() {
-    create("one", ConcurrencySpec.Policy.Forbid, 2);
-    create("two", ConcurrencySpec.Policy.Forbid, 2);
+    String block = Readme.blocks("docs/no-work-done-twice.md", "N active runs per key").get(0);
+    ConcurrencySpec documented =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(
+                "apiVersion: runwarden.io/v1alpha1\nkind: QualificationRun\nmetadata:\n"
+                    + "  name: docs\n"
+                    + block,
+                QualificationRun.class)
+            .getSpec()
+            .getConcurrency();
+    assertThat(documented.getLimit()).isEqualTo(2);
+    create("one", documented);
+    create("two", documented);
     awaitAdmitted("one");
     awaitAdmitted("two");
-    create("three", ConcurrencySpec.Policy.Forbid, 2);
+    create("three", documented);
     QualificationRun third = awaitQueued("three");
     assertThat(third.getStatus().getQueue().getPosition()).isEqualTo(1);
     assertThat(third.getStatus().getQueue().getHolders()).containsExactly("one", "two");
@@ -138,14 +152,18 @@ class ConcurrencyKeyTest {
   }
 
   private QualificationRun create(String name, ConcurrencySpec.Policy policy, Integer limit) {
-    QualificationRun run = RunFixtures.run(name, ns);
-    QualificationRunSpec spec = run.getSpec();
-    spec.getTimeouts().setRun("5m");
     ConcurrencySpec c = new ConcurrencySpec();
     c.setKey("portal-acme");
     c.setPolicy(policy);
     c.setLimit(limit);
-    spec.setConcurrency(c);
+    return create(name, c);
+  }
+
+  private QualificationRun create(String name, ConcurrencySpec concurrency) {
+    QualificationRun run = RunFixtures.run(name, ns);
+    QualificationRunSpec spec = run.getSpec();
+    spec.getTimeouts().setRun("5m");
+    spec.setConcurrency(concurrency);
     return client.resource(run).create();
   }
 

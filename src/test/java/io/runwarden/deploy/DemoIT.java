@@ -2,24 +2,37 @@ package io.runwarden.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runwarden.testing.Readme;
 import io.runwarden.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first command on a machine without a cluster: the demo runs its four stories and
- * then removes everything it started.
+ * The README's two commands ("Two commands"): the first, typed on a machine without a cluster, runs
+ * the demo's four stories and then removes everything it started; the second is what CI runs.
  */
 class DemoIT {
 
+  private static final List<String> TWO_COMMANDS =
+      Readme.commands(Readme.blocks("Two commands").get(0));
+
+  @Test
+  void ciRunsTheReadmesTestCommand() throws Exception {
+    assertThat(TWO_COMMANDS).hasSize(2);
+    List<String> ci = Files.readAllLines(TestCluster.projectDir().resolve(".ci/run"));
+    assertThat(ci.get(ci.size() - 1)).isEqualTo(TWO_COMMANDS.get(1));
+  }
+
   @Test
   void theDemoTellsItsFourStoriesAndCleansUp() throws Exception {
+    assertThat(TWO_COMMANDS.get(0)).isEqualTo("scripts/run-local.sh");
     Path project = TestCluster.projectDir();
     Path out = project.resolve("target/demo-it.log");
     ProcessBuilder pb =
-        new ProcessBuilder("bash", "scripts/run-local.sh")
+        new ProcessBuilder("bash", "-c", TWO_COMMANDS.get(0))
             .directory(project.toFile())
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())

@@ -25,6 +25,7 @@ import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.FakeService;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.Readme;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
@@ -168,6 +169,63 @@ class ExternalServiceTest {
         Kubectl.run("get", "qrun", "authed", "-n", ns, "-o", "yaml").assertOk().stdout()
             + Kubectl.run("get", "events", "-n", ns, "-o", "yaml").assertOk().stdout();
     assertThat(everything).doesNotContain("s3cr3t");
+  }
+
+  /**
+   * docs/no-work-done-twice.md ("Ask the service before retrying"): its block as written, but for
+   * the service's address (the fake service's). While the service answers one of the block's
+   * runningValues the run waits on attempt 1; when it answers completed the run succeeds without a
+   * second attempt, the Secret's header sent with each question.
+   */
+  @Test
+  void theDocumentedCheckWaitsWhileTheServiceRunsAndEndsTheRunWhenItCompletes() {
+    String block =
+        Readme.blocks("docs/no-work-done-twice.md", "Ask the service before retrying").get(0);
+    ExternalServiceSpec documented =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(
+                "apiVersion: runwarden.io/v1alpha1\nkind: QualificationRun\nmetadata:\n"
+                    + "  name: docs\n"
+                    + block,
+                QualificationRun.class)
+            .getSpec()
+            .getExternalService();
+    assertThat(documented.getStatusUrl())
+        .isEqualTo("https://llm.example.com/v1/batches/{serviceJobId}");
+    assertThat(documented.getRunningValues()).contains("finalizing");
+    // The Secret as the block's comment asks for it: opted in by its annotation.
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(documented.getSecretRef().getName())
+                .withAnnotations(Map.of("runwarden.io/probe-headers", "true"))
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(Map.of("Authorization", "Bearer docs-token"))
+                .build())
+        .create();
+    documented.setStatusUrl(service.url());
+    service.state("job-1", "finalizing");
+    create("docs", r -> r.getSpec().setExternalService(documented));
+    runs.awaitPhase("docs", Phase.Pending);
+    TestWorker worker = new TestWorker(client, ns, "docs", "w-1");
+    worker.reportServiceJob(worker.claim(), "job-1");
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> runs.get("docs").getStatus().getConditions(),
+            c -> Conditions.isTrue(c, ConditionTypes.EXTERNAL_RUNNING));
+    assertThat(runs.get("docs").getStatus().getAttempt()).isEqualTo(1);
+    service.state("job-1", "completed");
+    QualificationRun run = runs.awaitPhase("docs", Phase.Succeeded);
+    assertThat(run.getStatus().getReason()).isEqualTo(Reasons.COMPLETED_EXTERNALLY);
+    assertThat(run.getStatus().getAttempt()).isEqualTo(1);
+    assertThat(service.requests())
+        .isNotEmpty()
+        .allSatisfy(h -> assertThat(h.get("Authorization")).containsExactly("Bearer docs-token"));
   }
 
   @Test

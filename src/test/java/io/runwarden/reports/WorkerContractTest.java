@@ -163,6 +163,7 @@ class WorkerContractTest {
     assertThat(report("zombie").getStatus().getOutcome()).isNull();
   }
 
+  /** The README's one-run Role ("Worker protocol"), applied as written, bound to a worker. */
   @Test
   void aWorkerBoundToTheReadmesRoleMayReportForItsRunAndNothingElse() throws Exception {
     create("llm-batch-42", r -> {});
