@@ -5,16 +5,17 @@ The library's overview runs against a stand-in for the API server on 127.0.0.1: 
 the README's lines themselves are what runs. The wrapper's example lines are read by its parser.
 """
 
-import json
 import os
 import re
 import threading
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 from runwarden_worker import Claimed, Worker
 from runwarden_worker.api import Api, Credentials
 from runwarden_worker.cli import parse_line
+
+from test_requests import _StandIn
 
 README = os.path.join(os.path.dirname(__file__), "..", "README.md")
 
@@ -29,37 +30,10 @@ def blocks(section):
     return re.findall(r"^```[a-z]*\n(.*?)^```$", sections[section], flags=re.M | re.S)
 
 
-class _StandIn(BaseHTTPRequestHandler):
-    writes: list = []
-
-    def _answer(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        if self.command == "PATCH":
-            self.writes.append(json.loads(body))
-        answer = {"kind": "QualificationRunReport",
-                  "metadata": {"name": "batch-7", "resourceVersion": "9"},
-                  "spec": {"attempt": 1, "heartbeatTimeout": "3s"}}
-        if "/qualificationruns/" in self.path:
-            answer = {"kind": "QualificationRun", "metadata": {"name": "batch-7"},
-                      "status": {"phase": "Running", "attempt": 1}}
-        raw = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    do_GET = _answer
-    do_PATCH = _answer
-
-    def log_message(self, *args):
-        pass
-
-
 class Readme(unittest.TestCase):
     def setUp(self):
-        _StandIn.writes = []
+        _StandIn.requests = []
+        _StandIn.patches = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -84,14 +58,14 @@ class Readme(unittest.TestCase):
         self.assertIsInstance(names["claim"], Claimed)
         self.assertIsInstance(names["worker"].cancelled, threading.Event)
         written = {}  # the report's status fields as the JSON patches left them, in order
-        for patch in _StandIn.writes:
+        for patch in _StandIn.patches:
             for op in patch:
                 if op["op"] == "add" and op["path"].startswith("/status/"):
                     written[op["path"][len("/status/"):]] = op["value"]
-        self.assertEqual(written.get("completed"), 7, _StandIn.writes)
+        self.assertEqual(written.get("completed"), 7, _StandIn.patches)
         self.assertEqual(written.get("checkpoint"), "page-7")
         self.assertEqual(written.get("outcome"), "Succeeded")
-        self.assertEqual(_StandIn.writes[-1][-1], {"op": "add", "path": "/status/outcome", "value": "Succeeded"})
+        self.assertEqual(_StandIn.patches[-1][-1], {"op": "add", "path": "/status/outcome", "value": "Succeeded"})
 
     def test_the_wrappers_example_lines_say_what_the_readme_says(self):
         lines = blocks("The command wrapper")[0].splitlines()

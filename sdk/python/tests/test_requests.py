@@ -23,12 +23,14 @@ RUN = GROUP + "/qualificationruns/batch-7"
 class _StandIn(BaseHTTPRequestHandler):
     requests: list = []
     tokens: list = []
+    patches: list = []  # each PATCH's body, read as JSON
     run_status: dict = {"phase": "Running", "attempt": 1}
 
     def _answer(self):
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        sent = self.rfile.read(length) if length else b""
+        if self.command == "PATCH":
+            self.patches.append(json.loads(sent))
         self.requests.append(f"{self.command} {self.path}")
         self.tokens.append(self.headers.get("Authorization"))
         if self.path.startswith(RUN):
@@ -55,6 +57,7 @@ class Requests(unittest.TestCase):
     def setUp(self):
         _StandIn.requests = []
         _StandIn.tokens = []
+        _StandIn.patches = []
         _StandIn.run_status = {"phase": "Running", "attempt": 1}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -66,16 +66,7 @@ class ConcurrencyKeyTest {
   @Test
   void withLimitTwoTwoRunAndTheThirdShowsPositionOneInKubectlGet() {
     String block = Readme.blocks("docs/no-work-done-twice.md", "N active runs per key").get(0);
-    ConcurrencySpec documented =
-        client
-            .getKubernetesSerialization()
-            .unmarshal(
-                "apiVersion: runwarden.io/v1alpha1\nkind: QualificationRun\nmetadata:\n"
-                    + "  name: docs\n"
-                    + block,
-                QualificationRun.class)
-            .getSpec()
-            .getConcurrency();
+    ConcurrencySpec documented = Readme.runWithSpec(block).getSpec().getConcurrency();
     assertThat(documented.getLimit()).isEqualTo(2);
     create("one", documented);
     create("two", documented);

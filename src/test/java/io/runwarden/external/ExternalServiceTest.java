@@ -181,16 +181,7 @@ class ExternalServiceTest {
   void theDocumentedCheckWaitsWhileTheServiceRunsAndEndsTheRunWhenItCompletes() {
     String block =
         Readme.blocks("docs/no-work-done-twice.md", "Ask the service before retrying").get(0);
-    ExternalServiceSpec documented =
-        client
-            .getKubernetesSerialization()
-            .unmarshal(
-                "apiVersion: runwarden.io/v1alpha1\nkind: QualificationRun\nmetadata:\n"
-                    + "  name: docs\n"
-                    + block,
-                QualificationRun.class)
-            .getSpec()
-            .getExternalService();
+    ExternalServiceSpec documented = Readme.runWithSpec(block).getSpec().getExternalService();
     assertThat(documented.getStatusUrl())
         .isEqualTo("https://llm.example.com/v1/batches/{serviceJobId}");
     assertThat(documented.getRunningValues()).contains("finalizing");

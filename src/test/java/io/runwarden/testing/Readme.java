@@ -1,5 +1,7 @@
 package io.runwarden.testing;
 
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.runwarden.api.v1alpha1.QualificationRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,6 +55,18 @@ public final class Readme {
         .findFirst()
         .orElseThrow(() -> new AssertionError("README's Worker protocol has no Role"))
         .replace("llm-batch-42", run);
+  }
+
+  /**
+   * A docs block that is a run's {@code spec:} (or part of one), read into a run named "docs" the
+   * way the API server's client reads a run.
+   */
+  public static QualificationRun runWithSpec(String specBlock) {
+    return new KubernetesSerialization()
+        .unmarshal(
+            "apiVersion: runwarden.io/v1alpha1\nkind: QualificationRun\nmetadata:\n  name: docs\n"
+                + specBlock,
+            QualificationRun.class);
   }
 
   /** The non-blank lines of a block, trailing comments (" # ...") removed. */
