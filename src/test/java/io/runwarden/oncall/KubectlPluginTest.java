@@ -20,8 +20,11 @@ import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +128,57 @@ class KubectlPluginTest {
     assertThat(runs.phase("other")).isEqualTo(Phase.Pending);
     assertThat(sh("kubectl runwarden explain scraper-a").out())
         .contains("Next: nothing: the run ended at");
+  }
+
+  /**
+   * docs/runbooks.md: every kubectl line an alert's section gives, typed as written with its
+   * placeholders filled (RUN, NS, OPERATOR_NS), by someone on call whose current namespace is not
+   * the team's. A line that needs the run's namespace must say so.
+   */
+  @Test
+  void theRunbooksCommandsRunAsWrittenFromAnotherNamespace() throws Exception {
+    String runbooks = Files.readString(TestCluster.projectDir().resolve("docs/runbooks.md"));
+    Matcher m = Pattern.compile("`(kubectl [^`]+)`").matcher(runbooks);
+    List<String> commands = new ArrayList<>();
+    while (m.find()) {
+      if (!m.group(1).equals("kubectl runwarden")) commands.add(m.group(1));
+    }
+    assertThat(commands).hasSizeGreaterThanOrEqualTo(9);
+    // The retry last: after it the run is no longer Retrying for the lines that look for one.
+    commands.sort(java.util.Comparator.comparing(c -> c.contains(" retry ")));
+    assertThat(sh("kubectl config set-context --current --namespace=default").exit()).isZero();
+
+    // A run whose first attempt failed and that waits for its retry (RunwardenRunsRetryingLong).
+    QualificationRun run = RunFixtures.run("batch-r", ns);
+    run.getSpec().setRetry(RunFixtures.retry(3));
+    run.getSpec().getRetry().getBackoff().setInitial("10m");
+    run.getSpec().getRetry().getBackoff().setMax("10m");
+    client.resource(run).create();
+    runs.awaitPhase("batch-r", Phase.Pending);
+    TestWorker w = new TestWorker(client, ns, "batch-r", "w-1");
+    w.fail(w.claim(), "endpoint 503", true);
+    runs.awaitPhase("batch-r", Phase.Retrying);
+
+    for (String command : commands) {
+      String typed = command.replace("OPERATOR_NS", ns).replace("RUN", "batch-r").replace("NS", ns);
+      Result r = sh(typed);
+      assertThat(r.exit()).as("%s%n%s", typed, r.out()).isZero();
+      if (command.contains(" workers ")) {
+        assertThat(r.out())
+            .as("the attempt ended: nobody holds it")
+            .startsWith("Attempt 1: w-1 reported Failed, last heartbeat ")
+            .contains("the run is Retrying")
+            .contains("Attempt 1: w-1, Failed (WorkerFailed)");
+      } else if (command.contains("RUN") || command.contains("grep Retrying")) {
+        assertThat(r.out()).as(typed).contains("batch-r");
+      }
+    }
+    await()
+        .atMost(Runs.WAIT)
+        .alias("the runbook's retry line reached the run")
+        .until(
+            () -> runs.get("batch-r").getStatus().getRequests(),
+            r -> r != null && Integer.valueOf(1).equals(r.getManualRetries()));
   }
 
   // --- helpers -----------------------------------------------------------------------------------
