@@ -173,6 +173,19 @@ class KubectlPluginTest {
         assertThat(r.out()).as(typed).contains("batch-r");
       }
     }
+    // An attempt the operator ended (its worker went silent) is not held either.
+    QualificationRun silent = RunFixtures.run("batch-s", ns);
+    silent.getSpec().getTimeouts().setHeartbeat("1s");
+    silent.getSpec().setRetry(run.getSpec().getRetry());
+    client.resource(silent).create();
+    runs.awaitPhase("batch-s", Phase.Pending);
+    new TestWorker(client, ns, "batch-s", "w-2").claim();
+    runs.awaitPhase("batch-s", Phase.Retrying);
+    assertThat(sh("kubectl runwarden workers batch-s -n " + ns).out())
+        .startsWith("Attempt 1: ended while w-2 held it, last heartbeat ")
+        .contains("the run is Retrying")
+        .contains("Attempt 1: w-2, Failed (HeartbeatLost)");
+
     await()
         .atMost(Runs.WAIT)
         .alias("the runbook's retry line reached the run")
