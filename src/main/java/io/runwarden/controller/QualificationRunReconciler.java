@@ -25,6 +25,7 @@ import io.runwarden.external.Probes;
 import io.runwarden.informer.EarlyInformers;
 import io.runwarden.informer.RunCache;
 import io.runwarden.informer.WatchedNamespaces;
+import io.runwarden.kube.ApiErrors;
 import io.runwarden.lifecycle.ConditionTypes;
 import io.runwarden.lifecycle.Conditions;
 import io.runwarden.lifecycle.CrowdSilence;
@@ -375,7 +376,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       reports.open(run, decision.status(), report, () -> lifecycle.heartbeatTimeout(run));
       return Optional.empty();
     } catch (KubernetesClientException e) {
-      String why = e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage();
+      String why = ApiErrors.said(e);
       return Optional.of(
           RunEvent.warning(
               Reasons.REPORT_REFUSED,

@@ -5,10 +5,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.kube.ApiErrors;
 import io.runwarden.kube.UidDelete;
 import io.runwarden.lifecycle.AttemptObservation;
 import io.runwarden.lifecycle.AttemptObservation.State;
-import io.runwarden.text.UserText;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
@@ -61,8 +61,7 @@ public class AttemptJobExecutor {
           attempt);
       return Optional.empty();
     } catch (KubernetesClientException e) {
-      String said =
-          UserText.escape(e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+      String said = ApiErrors.said(e);
       if (e.getCode() == 409) {
         adopt(run, job);
         return Optional.empty();

@@ -5,11 +5,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.runwarden.api.v1alpha1.AttemptJobSpec;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.kube.ApiErrors;
 import io.runwarden.lifecycle.AttemptObservation;
 import io.runwarden.lifecycle.AttemptObservation.State;
 import io.runwarden.lifecycle.InvalidSpecException;
 import io.runwarden.lifecycle.RunPolicy;
-import io.runwarden.text.UserText;
 
 /**
  * Where an attempt's pod comes from: the run's inline {@code spec.job.template}, or the PodTemplate
@@ -56,8 +56,7 @@ public class PodTemplates {
       found = client.resources(PodTemplate.class).inNamespace(ns).withName(name).get();
     } catch (KubernetesClientException e) {
       // Not the run's fault (the operator's RBAC, an API server in trouble): the attempt waits.
-      String said =
-          UserText.escape(e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+      String said = ApiErrors.said(e);
       return Resolved.refused(State.Waiting, "PodTemplate " + name + " could not be read: " + said);
     }
     if (found == null || found.getTemplate() == null) {
