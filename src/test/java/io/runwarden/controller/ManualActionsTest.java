@@ -15,14 +15,21 @@ import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
 import io.runwarden.testing.Kubectl;
+import io.runwarden.testing.Processes;
+import io.runwarden.testing.Readme;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's kubectl commands for people on call, against the real API server. */
 @QuarkusTest
@@ -154,7 +161,63 @@ class ManualActionsTest {
     assertThat(runs.get("other").getStatus().getPhase()).isEqualTo(Phase.Pending);
   }
 
+  /**
+   * README, "On call: manual actions with kubectl": its first block's lines as written, typed in
+   * the run's namespace (they carry no -n), each doing what its comment says.
+   */
+  @Test
+  void theReadmesOnCallLinesDoWhatTheirCommentsSay(@TempDir Path home) throws Exception {
+    List<String> lines =
+        Readme.commands(Readme.blocks("On call: manual actions with kubectl").get(0)).stream()
+            .filter(l -> !l.startsWith("#"))
+            .toList();
+    assertThat(lines).hasSize(4);
+    Path kubeconfig = home.resolve("kubeconfig");
+    Files.copy(TestCluster.get().kubeconfig(), kubeconfig);
+    typed(kubeconfig, "kubectl config set-context --current --namespace=" + ns);
+    create("llm-batch-42", Map.of());
+    TestWorker w = new TestWorker(client, ns, "llm-batch-42", "w");
+    runs.awaitPhase("llm-batch-42", Phase.Pending);
+    w.claim();
+    runs.awaitPhase("llm-batch-42", Phase.Running);
+
+    assertThat(lines.get(2)).contains("\"suspend\":true");
+    typed(kubeconfig, lines.get(2));
+    runs.awaitPhase("llm-batch-42", Phase.Suspended);
+    typed(kubeconfig, lines.get(3));
+    runs.awaitPhase("llm-batch-42", Phase.Running);
+
+    assertThat(lines.get(1)).contains("runwarden.io/retry-now=\"$(date +%s)\"");
+    typed(kubeconfig, lines.get(1));
+    await().atMost(WAIT).until(() -> runs.get("llm-batch-42").getStatus().getAttempt() == 2);
+    long retried = Instant.now().getEpochSecond();
+
+    assertThat(lines.get(0)).contains("force-fail=");
+    typed(kubeconfig, lines.get(0));
+    QualificationRun failed = runs.awaitPhase("llm-batch-42", Phase.Failed);
+    assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.FORCE_FAILED);
+    assertThat(failed.getStatus().getMessage()).contains("portal down, stopping");
+
+    // The retry line again (a new second, so a new value): a Failed run gets one extra attempt.
+    await().atMost(WAIT).until(() -> Instant.now().getEpochSecond() > retried);
+    typed(kubeconfig, lines.get(1));
+    await().atMost(WAIT).until(() -> runs.get("llm-batch-42").getStatus().getAttempt() == 3);
+    assertThat(runs.get("llm-batch-42").getStatus().getRequests().getManualRetries()).isEqualTo(2);
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
+
+  /** A README line in bash, as the user with this kubeconfig types it. */
+  private static void typed(Path kubeconfig, String line) {
+    Processes.Result r =
+        Processes.run(
+            TestCluster.projectDir(),
+            Map.of("KUBECONFIG", kubeconfig.toString()),
+            "bash",
+            "-c",
+            line);
+    assertThat(r.exit()).as("%s%n%s", line, r.out()).isZero();
+  }
 
   private void annotate(String target, String annotation) {
     Kubectl.run("annotate", target, "-n", ns, annotation, "--overwrite").assertOk();

@@ -58,7 +58,7 @@ class DocBlocksTest {
         "README.md",
         "On call: manual actions with kubectl",
         1,
-        T + "oncall/KubectlPluginTest.java");
+        T + "controller/ManualActionsTest.java");
     ran(
         "README.md",
         "On call: manual actions with kubectl",
