@@ -9,6 +9,7 @@ import io.runwarden.api.v1alpha1.ResumePolicy;
 import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.api.v1alpha1.RetryReason;
 import io.runwarden.api.v1alpha1.Timeouts;
+import io.runwarden.text.UserText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -205,8 +206,9 @@ public record RunPolicy(
           "must be an http or https URL");
       check(uri.getHost() != null, "externalService.statusUrl", "has no host");
     } catch (URISyntaxException ex) {
+      // The parser's message repeats the URL, and the schema's pattern lets a line break through.
       throw new InvalidSpecException(
-          "externalService.statusUrl", "is not a valid URL: " + ex.getMessage());
+          "externalService.statusUrl", "is not a valid URL: " + UserText.escape(ex.getMessage()));
     }
     values("externalService.completedValues", e.getCompletedValues());
     values("externalService.runningValues", e.getRunningValues());

@@ -165,6 +165,28 @@ class ExternalAndQueueRulesTest {
       assertThat(d.status().getReason()).isEqualTo(Reasons.INVALID_SPEC);
       assertThat(d.status().getMessage()).contains("spec.externalService.statusUrl");
     }
+
+    /**
+     * The schema's pattern (^https?://.+) matches a first line, so a URL with a line break passes
+     * it; the parser's complaint repeats the URL and must not carry the break into the message.
+     */
+    @Test
+    void anUnparsableStatusUrlIsRepeatedEscaped() {
+      RunSimulator sim =
+          new RunSimulator(
+              spec -> {
+                ExternalServiceSpec e = new ExternalServiceSpec();
+                e.setStatusUrl("https://x.example/j\n2026-12-04 ERROR forged line");
+                spec.setExternalService(e);
+              });
+      Decision d = sim.decide();
+      assertThat(d.status().getReason()).isEqualTo(Reasons.INVALID_SPEC);
+      assertThat(d.status().getMessage())
+          .contains("spec.externalService.statusUrl: is not a valid URL")
+          .contains("\\n2026-12-04 ERROR forged line")
+          .doesNotContain("\n");
+      assertThat(d.events()).allSatisfy(ev -> assertThat(ev.message()).doesNotContain("\n"));
+    }
   }
 
   @Nested

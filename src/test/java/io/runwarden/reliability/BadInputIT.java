@@ -144,6 +144,11 @@ class BadInputIT {
             "ftp-url",
             "externalService: {statusUrl: 'ftp://example.org/x'}",
             "spec.externalService.statusUrl"),
+        // The pattern once matched only a first line: a URL that went on to forge a log line.
+        new Refused(
+            "url-with-line-break",
+            "externalService: {statusUrl: \"https://x.example/j\\n2026-12-04 ERROR forged\"}",
+            "spec.externalService.statusUrl"),
         new Refused("negative-total", "total: -5", "spec.total"),
         // 3,710 characters of retention used to pass the pattern and stop every GC sweep.
         new Refused(

@@ -20,7 +20,7 @@ public class ExternalServiceSpec {
           + " {attempt} (URL-encoded). Redirects are not followed.")
   @Required
   @Size(max = 2048)
-  @Pattern("^https?://.+")
+  @Pattern("^https?://[^\\s]+$")
   private String statusUrl;
 
   @JsonPropertyDescription(
