@@ -376,7 +376,6 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
       reports.open(run, decision.status(), report, () -> lifecycle.heartbeatTimeout(run));
       return Optional.empty();
     } catch (KubernetesClientException e) {
-      String why = ApiErrors.said(e);
       return Optional.of(
           RunEvent.warning(
               Reasons.REPORT_REFUSED,
@@ -385,7 +384,7 @@ public class QualificationRunReconciler implements Reconciler<QualificationRun> 
                   + " could not be written, so no worker can claim it yet (asked again within "
                   + REPORT_RETRY.toSeconds()
                   + " s): "
-                  + UserText.escape(why)));
+                  + ApiErrors.said(e)));
     }
   }
 

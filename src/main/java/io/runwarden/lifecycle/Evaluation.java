@@ -7,6 +7,7 @@ import io.runwarden.api.v1alpha1.Progress;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.WorkerReport;
+import io.runwarden.text.UserText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -165,8 +166,9 @@ final class Evaluation {
     return run.getSpec() != null && run.getSpec().getConcurrency() != null;
   }
 
+  /** The run's concurrency key as messages show it: free text of up to 253 characters, escaped. */
   String key() {
-    return run.getSpec().getConcurrency().getKey();
+    return UserText.escape(run.getSpec().getConcurrency().getKey());
   }
 
   /** The worker report, only if it belongs to the current attempt (the fencing token). */

@@ -4,6 +4,7 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.RetryReason;
 import io.runwarden.api.v1alpha1.WorkerReport;
+import io.runwarden.text.UserText;
 import java.util.Optional;
 
 /**
@@ -58,7 +59,8 @@ final class StartRule {
     String message =
         "Worker %s claimed attempt %d.%s"
             .formatted(
-                Optional.ofNullable(worker).orElse("(unnamed)"),
+                // The worker names itself (up to 253 characters of free text).
+                Optional.ofNullable(worker).map(UserText::escape).orElse("(unnamed)"),
                 s.getAttempt(),
                 e.policy
                     .heartbeat()

@@ -206,6 +206,26 @@ class ExternalAndQueueRulesTest {
     }
 
     @Test
+    void aConcurrencyKeyIsRepeatedEscaped() {
+      RunSimulator sim =
+          new RunSimulator(
+              spec -> {
+                spec.getTimeouts().setStart("1m");
+                ConcurrencySpec c = new ConcurrencySpec();
+                c.setKey("portal-acme\n2026-12-04 ERROR forged line");
+                spec.setConcurrency(c);
+              });
+      Decision queued = decide(sim, Admission.queued("older", "active"));
+      Decision admitted = decide(sim.at(s(10)), Admission.ADMITTED);
+      for (Decision d : List.of(queued, admitted)) {
+        assertThat(d.status().getMessage())
+            .contains("portal-acme\\n2026-12-04 ERROR forged line")
+            .doesNotContain("\n");
+        assertThat(d.events()).allSatisfy(e -> assertThat(e.message()).doesNotContain("\n"));
+      }
+    }
+
+    @Test
     void queuedRunsRunNoStartTimerAndStartWhenAdmitted() {
       RunSimulator sim = keyed();
       Decision d = decide(sim, Admission.queued("older", "active"));

@@ -50,4 +50,16 @@ class StartRuleTest {
               assertThat(e.message()).contains("Retry 1/2 starts at 2026-01-01T00:01:10Z");
             });
   }
+
+  @Test
+  void aWorkersNameIsRepeatedEscaped() {
+    RunSimulator sim = standardRun();
+    sim.decide();
+    Decision d = sim.at(s(5)).claim("w-1\n2026-12-04 ERROR forged line").decide();
+    assertThat(d.status().getReason()).isEqualTo(Reasons.CLAIMED);
+    assertThat(d.status().getMessage())
+        .contains("w-1\\n2026-12-04 ERROR forged line")
+        .doesNotContain("\n");
+    assertThat(d.events()).allSatisfy(e -> assertThat(e.message()).doesNotContain("\n"));
+  }
 }
