@@ -2,6 +2,7 @@ package io.runwarden.lifecycle;
 
 import io.runwarden.api.v1alpha1.AttemptRecord;
 import io.runwarden.api.v1alpha1.ResumePolicy;
+import io.runwarden.text.UserText;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,7 +39,10 @@ final class CrashLoopGuard {
     }
     AttemptRecord first = history.get(history.size() - n);
     AttemptRecord last = history.get(history.size() - 1);
-    String at = e.s.getCheckpoint() == null ? "" : " (checkpoint " + e.s.getCheckpoint() + ")";
+    String at =
+        e.s.getCheckpoint() == null
+            ? ""
+            : " (checkpoint " + UserText.escape(e.s.getCheckpoint()) + ")";
     return Optional.of(
         "Attempts %d to %d ended without getting past item %d%s; not retried"
                 .formatted(first.getAttempt(), last.getAttempt(), completed(last), at)

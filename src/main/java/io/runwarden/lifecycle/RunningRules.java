@@ -3,6 +3,7 @@ package io.runwarden.lifecycle;
 import io.runwarden.api.v1alpha1.Outcome;
 import io.runwarden.api.v1alpha1.RetryReason;
 import io.runwarden.api.v1alpha1.WorkerReport;
+import io.runwarden.text.UserText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -48,7 +49,12 @@ final class RunningRules {
           Reasons.WORKER_FAILED,
           RetryReason.WorkerFailed,
           "Worker reported failure of attempt %d: %s"
-              .formatted(e.attempt(), Optional.ofNullable(r.getError()).orElse("(no error given)")),
+              .formatted(
+                  e.attempt(),
+                  // The worker's words (a stack trace, often): escaped, one line in the log.
+                  Optional.ofNullable(r.getError())
+                      .map(UserText::escape)
+                      .orElse("(no error given)")),
           !Boolean.FALSE.equals(r.getRetryable()),
           r);
       return true;

@@ -4,6 +4,7 @@ import io.runwarden.api.v1alpha1.ExternalCheck;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable;
 import io.runwarden.api.v1alpha1.QualificationRunStatus;
 import io.runwarden.api.v1alpha1.WorkerReport;
+import io.runwarden.text.UserText;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -47,7 +48,7 @@ final class ServiceCheck {
     String asked =
         "The service says job %s of attempt %d is %s%s"
             .formatted(
-                s.getServiceJobId(),
+                UserText.escape(s.getServiceJobId()),
                 s.getAttempt(),
                 external.result(),
                 external.message() == null ? "" : " (" + external.message() + ")");

@@ -65,6 +65,28 @@ class CrashLoopGuardTest {
     assertThat(sim.eventReasons()).contains(Reasons.NO_PROGRESS_ACROSS_ATTEMPTS);
   }
 
+  /** The checkpoint is the worker's free text: the message repeats it escaped, the data as is. */
+  @Test
+  void theCheckpointInTheMessageIsEscaped() {
+    RunSimulator sim = run(1);
+    sim.decide();
+    attemptDiesAt(sim, 8);
+    nextAttemptOpens(sim);
+    sim.after(s(1)).claim("w").decide();
+    sim.after(s(1)).heartbeat(8L);
+    sim.report.setCheckpoint("page=8\n2026-12-04 ERROR forged line");
+    sim.decide();
+    sim.after(s(31)).decide();
+
+    assertThat(sim.status().getReason()).isEqualTo(Reasons.NO_PROGRESS_ACROSS_ATTEMPTS);
+    assertThat(sim.status().getMessage())
+        .contains("(checkpoint page=8\\n2026-12-04 ERROR forged line)")
+        .doesNotContain("\n");
+    assertThat(sim.status().getCheckpoint())
+        .as("handed to the next attempt exactly")
+        .isEqualTo("page=8\n2026-12-04 ERROR forged line");
+  }
+
   @Test
   void anAttemptThatAdvancesStartsTheCountAgain() {
     RunSimulator sim = run(2);

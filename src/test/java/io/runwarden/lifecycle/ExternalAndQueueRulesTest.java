@@ -9,6 +9,7 @@ import io.runwarden.api.v1alpha1.Annotations;
 import io.runwarden.api.v1alpha1.ConcurrencySpec;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec.OnUnreachable;
+import io.runwarden.api.v1alpha1.Outcome;
 import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.lifecycle.ExternalResult.Result;
 import java.time.Duration;
@@ -48,6 +49,34 @@ class ExternalAndQueueRulesTest {
     private Decision answer(RunSimulator sim, Result result) {
       return sim.lifecycle.decide(
           sim.run, Inputs.NONE.withExternal(new ExternalResult(result, "status=x")), sim.now);
+    }
+
+    /** A worker's service job id (free text) and failure text reach messages escaped. */
+    @Test
+    void aWorkersJobIdAndErrorAreRepeatedEscaped() {
+      RunSimulator sim =
+          new RunSimulator(
+              spec -> {
+                spec.getTimeouts().setRun("1h");
+                ExternalServiceSpec e = new ExternalServiceSpec();
+                e.setStatusUrl("https://llm.example.com/batches/{serviceJobId}");
+                spec.setExternalService(e);
+              });
+      sim.decide();
+      sim.claim("w1");
+      sim.report().setServiceJobId("job-7\n2026-12-04 ERROR forged id");
+      sim.report().setError("endpoint 503\n2026-12-04 ERROR forged error");
+      sim.outcome(Outcome.Failed);
+      Decision failed = sim.at(s(5)).decide();
+      assertThat(failed.status().getLastErrorMessage())
+          .contains("endpoint 503\\n2026-12-04 ERROR forged error")
+          .doesNotContain("\n");
+      Decision asked = answer(sim.at(s(50)), Result.Running);
+      for (Decision d : List.of(failed, asked)) {
+        assertThat(d.status().getMessage()).doesNotContain("\n");
+        assertThat(d.events()).allSatisfy(e -> assertThat(e.message()).doesNotContain("\n"));
+      }
+      assertThat(asked.status().getMessage()).contains("job-7\\n2026-12-04 ERROR forged id");
     }
 
     @Test
