@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.runwarden.api.v1alpha1.QualificationRun;
+import io.runwarden.kube.ApiErrors;
 import io.runwarden.kube.DirectWrites;
 import io.runwarden.lifecycle.RunEvent;
 import io.runwarden.lifecycle.Times;
@@ -189,7 +190,7 @@ public class RunEvents {
     } catch (KubernetesClientException e) {
       LOG.warnf(
           "%s/%s: could not record event %s: %s",
-          key.namespace(), key.name(), key.reason(), e.getMessage());
+          key.namespace(), key.name(), key.reason(), ApiErrors.said(e));
       return send.created();
     }
   }

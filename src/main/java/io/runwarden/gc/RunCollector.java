@@ -14,6 +14,7 @@ import io.runwarden.config.RunwardenConfig;
 import io.runwarden.execution.AttemptJobs;
 import io.runwarden.informer.RunCache;
 import io.runwarden.informer.WatchedNamespaces;
+import io.runwarden.kube.ApiErrors;
 import io.runwarden.kube.UidDelete;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -137,7 +138,7 @@ public class RunCollector {
             "gc: could not delete %s/%s: %s",
             candidate.getMetadata().getNamespace(),
             candidate.getMetadata().getName(),
-            e.getMessage());
+            ApiErrors.said(e));
       }
     }
     int orphans = runs.isEmpty() ? 0 : deleteOrphanJobs(runs, pacer, dryRun);
