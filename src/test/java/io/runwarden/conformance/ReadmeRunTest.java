@@ -16,6 +16,7 @@ import io.runwarden.testing.Readme;
 import io.runwarden.testing.Runs;
 import io.runwarden.testing.ShellWorker;
 import io.runwarden.testing.TestCluster;
+import io.runwarden.testing.UserShell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,16 +47,13 @@ class ReadmeRunTest {
   void theReadmesRunRunsAsItSaysAndItsCommandsShowIt(@TempDir Path home) throws Exception {
     String ns = TestCluster.get().newNamespace("readme-run");
     Runs runs = new Runs(client, ns);
-    Path kubeconfig = home.resolve("kubeconfig");
-    Files.copy(TestCluster.get().kubeconfig(), kubeconfig);
-    assertThat(sh(kubeconfig, "kubectl config set-context --current --namespace=" + ns).exit())
-        .isZero();
+    UserShell user = UserShell.in(home, ns);
 
     String yaml = BLOCKS.get(0);
     assertThat(yaml).contains("name: llm-batch-42").contains("resume: FromCheckpoint");
     Path file = home.resolve("run.yaml");
     Files.writeString(file, yaml);
-    assertThat(sh(kubeconfig, "kubectl apply -f " + file).exit()).as("applied as written").isZero();
+    assertThat(user.typed("kubectl apply -f " + file).exit()).as("applied as written").isZero();
     QualificationRun run = runs.awaitPhase("llm-batch-42", Phase.Pending);
     assertThat(run.getSpec().getTotal()).isEqualTo(120L);
     assertThat(run.getSpec().getRetry().getReasons()).hasSize(5);
@@ -63,7 +61,7 @@ class ReadmeRunTest {
     // The worker, as docs/worker-contract.md writes it: claim, then "report completed 7 ...".
     assertThat(WORKER.get(1)).startsWith("claim");
     assertThat(WORKER.get(2)).startsWith("report completed 7");
-    ShellWorker worker = new ShellWorker(kubeconfig, ns, "llm-batch-42", "w-1");
+    ShellWorker worker = new ShellWorker(user.kubeconfig(), ns, "llm-batch-42", "w-1");
     assertThat(worker.claim().exitCode()).isZero();
     assertThat(worker.run(WORKER.get(2)).exitCode()).isZero();
     await()
@@ -78,7 +76,7 @@ class ReadmeRunTest {
     // kubectl get qrun: the README's console block, but for the deadline and the age.
     List<String> console = BLOCKS.get(1).lines().toList();
     assertThat(console.get(0)).isEqualTo("$ kubectl get qrun");
-    Processes.Result get = sh(kubeconfig, console.get(0).substring(2));
+    Processes.Result get = user.typed(console.get(0).substring(2));
     assertThat(get.exit()).isZero();
     Map<String, String> shown = row(console.get(1), console.get(2));
     Map<String, String> printed =
@@ -98,7 +96,7 @@ class ReadmeRunTest {
     assertThat(lines.get(0)).startsWith("kubectl wait --for=condition=Succeeded qrun/llm-batch-42");
     assertThat(WORKER.get(4)).contains("outcome '\"Succeeded\"'");
     assertThat(worker.run(WORKER.get(4)).exitCode()).isZero();
-    Processes.Result waited = sh(kubeconfig, lines.get(0));
+    Processes.Result waited = user.typed(lines.get(0));
     assertThat(waited.exit()).as(waited.out()).isZero();
     assertThat(waited.out()).contains("llm-batch-42 condition met");
     assertThat(runs.phase("llm-batch-42")).isEqualTo(Phase.Succeeded);
@@ -108,7 +106,7 @@ class ReadmeRunTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
-              Processes.Result described = sh(kubeconfig, lines.get(1));
+              Processes.Result described = user.typed(lines.get(1));
               assertThat(described.exit()).isZero();
               String events = described.out().substring(described.out().indexOf("\nEvents:"));
               assertThat(events)
@@ -134,14 +132,5 @@ class ReadmeRunTest {
       row.put(names.get(i), line.substring(from, to).strip());
     }
     return row;
-  }
-
-  private static Processes.Result sh(Path kubeconfig, String command) {
-    return Processes.run(
-        TestCluster.projectDir(),
-        Map.of("KUBECONFIG", kubeconfig.toString()),
-        "bash",
-        "-c",
-        command);
   }
 }

@@ -21,7 +21,7 @@ import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
-import java.nio.file.Files;
+import io.runwarden.testing.UserShell;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,9 +172,7 @@ class ManualActionsTest {
             .filter(l -> !l.startsWith("#"))
             .toList();
     assertThat(lines).hasSize(4);
-    Path kubeconfig = home.resolve("kubeconfig");
-    Files.copy(TestCluster.get().kubeconfig(), kubeconfig);
-    typed(kubeconfig, "kubectl config set-context --current --namespace=" + ns);
+    UserShell user = UserShell.in(home, ns);
     create("llm-batch-42", Map.of());
     TestWorker w = new TestWorker(client, ns, "llm-batch-42", "w");
     runs.awaitPhase("llm-batch-42", Phase.Pending);
@@ -182,40 +180,34 @@ class ManualActionsTest {
     runs.awaitPhase("llm-batch-42", Phase.Running);
 
     assertThat(lines.get(2)).contains("\"suspend\":true");
-    typed(kubeconfig, lines.get(2));
+    typed(user, lines.get(2));
     runs.awaitPhase("llm-batch-42", Phase.Suspended);
-    typed(kubeconfig, lines.get(3));
+    typed(user, lines.get(3));
     runs.awaitPhase("llm-batch-42", Phase.Running);
 
     assertThat(lines.get(1)).contains("runwarden.io/retry-now=\"$(date +%s)\"");
-    typed(kubeconfig, lines.get(1));
+    typed(user, lines.get(1));
     await().atMost(WAIT).until(() -> runs.get("llm-batch-42").getStatus().getAttempt() == 2);
     long retried = Instant.now().getEpochSecond();
 
     assertThat(lines.get(0)).contains("force-fail=");
-    typed(kubeconfig, lines.get(0));
+    typed(user, lines.get(0));
     QualificationRun failed = runs.awaitPhase("llm-batch-42", Phase.Failed);
     assertThat(failed.getStatus().getReason()).isEqualTo(Reasons.FORCE_FAILED);
     assertThat(failed.getStatus().getMessage()).contains("portal down, stopping");
 
     // The retry line again (a new second, so a new value): a Failed run gets one extra attempt.
     await().atMost(WAIT).until(() -> Instant.now().getEpochSecond() > retried);
-    typed(kubeconfig, lines.get(1));
+    typed(user, lines.get(1));
     await().atMost(WAIT).until(() -> runs.get("llm-batch-42").getStatus().getAttempt() == 3);
     assertThat(runs.get("llm-batch-42").getStatus().getRequests().getManualRetries()).isEqualTo(2);
   }
 
   // --- helpers -----------------------------------------------------------------------------------
 
-  /** A README line in bash, as the user with this kubeconfig types it. */
-  private static void typed(Path kubeconfig, String line) {
-    Processes.Result r =
-        Processes.run(
-            TestCluster.projectDir(),
-            Map.of("KUBECONFIG", kubeconfig.toString()),
-            "bash",
-            "-c",
-            line);
+  /** A README line, typed by the user; it must succeed. */
+  private static void typed(UserShell user, String line) {
+    Processes.Result r = user.typed(line);
     assertThat(r.exit()).as("%s%n%s", line, r.out()).isZero();
   }
 

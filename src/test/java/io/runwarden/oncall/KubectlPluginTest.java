@@ -11,13 +11,13 @@ import io.runwarden.api.v1alpha1.Phase;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.lifecycle.Reasons;
 import io.runwarden.testing.KubeApiServerResource;
-import io.runwarden.testing.Processes;
 import io.runwarden.testing.Processes.Result;
 import io.runwarden.testing.Readme;
 import io.runwarden.testing.RunFixtures;
 import io.runwarden.testing.Runs;
 import io.runwarden.testing.TestCluster;
 import io.runwarden.testing.TestWorker;
+import io.runwarden.testing.UserShell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,18 +50,14 @@ class KubectlPluginTest {
   private final KubernetesClient client = TestCluster.get().client();
   private String ns;
   private Runs runs;
-  private Path home;
+  private UserShell user;
 
   @BeforeEach
   void setUp(@TempDir Path home) throws Exception {
-    this.home = home;
     ns = TestCluster.get().newNamespace("oncall");
     runs = new Runs(client, ns);
     // A user whose current namespace is the test's: the README's lines carry no -n.
-    Path kubeconfig = home.resolve("kubeconfig");
-    Files.copy(TestCluster.get().kubeconfig(), kubeconfig);
-    assertThat(sh(kubeconfig, "kubectl config set-context --current --namespace=" + ns).exit())
-        .isZero();
+    user = UserShell.in(home, ns);
     assertThat(LINES.get(0)).startsWith("mkdir -p ~/.local/bin && cp plugin/kubectl-runwarden");
     assertThat(line(0).exit()).as("installed as written").isZero();
   }
@@ -146,7 +142,7 @@ class KubectlPluginTest {
     assertThat(commands).hasSizeGreaterThanOrEqualTo(9);
     // The retry last: after it the run is no longer Retrying for the lines that look for one.
     commands.sort(java.util.Comparator.comparing(c -> c.contains(" retry ")));
-    assertThat(sh("kubectl config set-context --current --namespace=default").exit()).isZero();
+    user.inNamespace("default");
 
     // A run whose first attempt failed and that waits for its retry (RunwardenRunsRetryingLong).
     QualificationRun run = RunFixtures.run("batch-r", ns);
@@ -227,19 +223,6 @@ class KubectlPluginTest {
   }
 
   private Result sh(String command) {
-    return sh(home.resolve("kubeconfig"), command);
-  }
-
-  /** bash -c as a user with HOME {@link #home}, ~/.local/bin on the PATH, in the project. */
-  private Result sh(Path kubeconfig, String command) {
-    return Processes.run(
-        TestCluster.projectDir(),
-        Map.of(
-            "HOME", home.toString(),
-            "KUBECONFIG", kubeconfig.toString(),
-            "PATH", home.resolve(".local/bin") + ":" + System.getenv("PATH")),
-        "bash",
-        "-c",
-        command);
+    return user.typed(command);
   }
 }
