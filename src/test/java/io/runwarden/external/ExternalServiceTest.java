@@ -142,17 +142,7 @@ class ExternalServiceTest {
 
   @Test
   void secretHeadersAreSentButNeverShown() {
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("llm-api")
-                .withAnnotations(Map.of("runwarden.io/probe-headers", "true"))
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(Map.of("Authorization", "Bearer s3cr3t-t0ken"))
-                .build())
-        .create();
+    client.resource(RunFixtures.probeHeaders(ns, "llm-api", "Bearer s3cr3t-t0ken")).create();
     service.state("job-1", "completed");
     startAndAbandon(
         "authed",
@@ -188,14 +178,7 @@ class ExternalServiceTest {
     // The Secret as the block's comment asks for it: opted in by its annotation.
     client
         .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(documented.getSecretRef().getName())
-                .withAnnotations(Map.of("runwarden.io/probe-headers", "true"))
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(Map.of("Authorization", "Bearer docs-token"))
-                .build())
+            RunFixtures.probeHeaders(ns, documented.getSecretRef().getName(), "Bearer docs-token"))
         .create();
     documented.setStatusUrl(service.url());
     service.state("job-1", "finalizing");

@@ -3,7 +3,6 @@ package io.runwarden.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.ExternalServiceSpec;
@@ -80,17 +79,7 @@ class ExternalProbeIT {
 
   @Test
   void secretHeaderValuesAreSentButNeverLogged() throws Exception {
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("llm-api")
-                .withAnnotations(Map.of("runwarden.io/probe-headers", "true"))
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(Map.of("Authorization", "Bearer s3cr3t-t0ken"))
-                .build())
-        .create();
+    client.resource(RunFixtures.probeHeaders(ns, "llm-api", "Bearer s3cr3t-t0ken")).create();
     try (FakeService service = new FakeService()) {
       service.state("job-1", "completed");
       abandon(

@@ -3,11 +3,14 @@ package io.runwarden.testing;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.runwarden.api.v1alpha1.Backoff;
 import io.runwarden.api.v1alpha1.QualificationRun;
 import io.runwarden.api.v1alpha1.QualificationRunSpec;
 import io.runwarden.api.v1alpha1.RetryPolicy;
 import io.runwarden.api.v1alpha1.Timeouts;
+import java.util.Map;
 
 /**
  * Runs built in code, the way application teams create them from their own services: a name, an
@@ -52,5 +55,20 @@ public final class RunFixtures {
     b.setMax("1s");
     r.setBackoff(b);
     return r;
+  }
+
+  /**
+   * A Secret whose keys the external probe sends as headers: opted in by the annotation the docs
+   * name (docs/no-work-done-twice.md), holding one Authorization header.
+   */
+  public static Secret probeHeaders(String namespace, String name, String authorization) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withAnnotations(Map.of("runwarden.io/probe-headers", "true"))
+        .withNamespace(namespace)
+        .endMetadata()
+        .withStringData(Map.of("Authorization", authorization))
+        .build();
   }
 }
