@@ -206,7 +206,8 @@ public record RunPolicy(
           "must be an http or https URL");
       check(uri.getHost() != null, "externalService.statusUrl", "has no host");
     } catch (URISyntaxException ex) {
-      // The parser's message repeats the URL, and the schema's pattern lets a line break through.
+      // The parser's message repeats the URL; the schema refuses whitespace, but a CRD installed
+      // before it did (or edited) would not.
       throw new InvalidSpecException(
           "externalService.statusUrl", "is not a valid URL: " + UserText.escape(ex.getMessage()));
     }

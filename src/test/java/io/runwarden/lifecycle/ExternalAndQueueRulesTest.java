@@ -196,8 +196,8 @@ class ExternalAndQueueRulesTest {
     }
 
     /**
-     * The schema's pattern (^https?://.+) matches a first line, so a URL with a line break passes
-     * it; the parser's complaint repeats the URL and must not carry the break into the message.
+     * The schema now refuses whitespace in the URL (BadInputIT), but a CRD installed before that
+     * did not: the parser's complaint repeats the URL and must not carry a break into the message.
      */
     @Test
     void anUnparsableStatusUrlIsRepeatedEscaped() {
