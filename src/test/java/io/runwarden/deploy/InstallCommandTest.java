@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.Readme;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,11 +46,7 @@ class InstallCommandTest {
             .set("image.repository", m.group(4))
             .set("image.tag", m.group(5))
             .call();
-    List<GenericKubernetesResource> objects =
-        Arrays.stream(rendered.split("\n---"))
-            .filter(doc -> doc.contains("kind:"))
-            .map(doc -> YAML.unmarshal(doc, GenericKubernetesResource.class))
-            .toList();
+    List<GenericKubernetesResource> objects = ChartRbac.objects(rendered);
     String release = m.group(1);
 
     // helm install applies the chart's crds/ before its templates (helm template leaves them out).

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.Readme;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,8 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("pure")
 class ShardedReleasesTest {
-
-  private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
   @Test
   void theDocumentedReleasesWatchDisjointNamespacesWithRolesThereOnly() {
@@ -50,11 +46,7 @@ class ShardedReleasesTest {
       for (int i = 0; i < namespaces.size(); i++) {
         template.set("watchNamespaces[" + i + "]", namespaces.get(i));
       }
-      List<GenericKubernetesResource> objects =
-          Arrays.stream(template.call().split("\n---"))
-              .filter(doc -> doc.contains("kind:"))
-              .map(doc -> YAML.unmarshal(doc, GenericKubernetesResource.class))
-              .toList();
+      List<GenericKubernetesResource> objects = ChartRbac.objects(template.call());
       assertThat(objects.stream().filter(o -> o.getKind().equals("ClusterRoleBinding")))
           .as("cluster-wide, only reading the CRDs")
           .allMatch(o -> o.getMetadata().getName().endsWith("-crd-reader"));

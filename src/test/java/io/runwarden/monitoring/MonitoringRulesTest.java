@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.runwarden.testing.ChartRbac;
 import io.runwarden.testing.Processes;
 import io.runwarden.testing.TestCluster;
 import java.io.IOException;
@@ -71,9 +72,8 @@ class MonitoringRulesTest {
             .set("prometheusRule.enabled", true)
             .call();
     GenericKubernetesResource rule =
-        java.util.Arrays.stream(rendered.split("\n---"))
-            .filter(doc -> doc.contains("kind: PrometheusRule"))
-            .map(doc -> YAML.unmarshal(doc, GenericKubernetesResource.class))
+        ChartRbac.objects(rendered).stream()
+            .filter(o -> o.getKind().equals("PrometheusRule"))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no PrometheusRule rendered"));
     assertThat(rule.getAdditionalProperties().get("spec")).isEqualTo(file());

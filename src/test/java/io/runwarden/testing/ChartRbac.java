@@ -1,18 +1,21 @@
 package io.runwarden.testing;
 
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +32,16 @@ public final class ChartRbac {
       Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
 
   private ChartRbac() {}
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  /** A render's objects, read without a cluster, in the order Helm would apply them. */
+  public static List<GenericKubernetesResource> objects(String rendered) {
+    return Arrays.stream(rendered.split("\n---"))
+        .filter(doc -> doc.contains("kind:"))
+        .map(doc -> YAML.unmarshal(doc, GenericKubernetesResource.class))
+        .toList();
+  }
 
   /** Installs release {@code release}'s RBAC into {@code ns}; returns the token kubeconfig. */
   public static Path install(String release, String ns) {
