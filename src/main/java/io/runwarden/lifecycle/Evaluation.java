@@ -121,12 +121,35 @@ final class Evaluation {
       return new Decision(
           run.getStatus(), List.of(), Optional.empty(), Optional.of(externalRequest), List.of());
     }
+    guardOutputs();
     return new Decision(
         s,
-        List.copyOf(events),
+        events.stream().map(Evaluation::controlFree).toList(),
         terminal() ? Optional.empty() : Optional.ofNullable(wakeAt),
         Optional.empty(),
         List.copyOf(enforced));
+  }
+
+  /**
+   * The last line of defence for tenant and worker text: each rule escapes what it quotes where it
+   * builds a message, and here every message leaving the core (status, conditions, the service's
+   * answer, events) loses any control character still in it, so a rule added later that forgets
+   * cannot forge a log line or break {@code kubectl describe}'s table. Escaped text passes
+   * unchanged, so nothing is escaped twice.
+   */
+  private void guardOutputs() {
+    s.setMessage(UserText.controlFree(s.getMessage()));
+    if (s.getExternalCheck() != null) {
+      s.getExternalCheck().setMessage(UserText.controlFree(s.getExternalCheck().getMessage()));
+    }
+    if (s.getConditions() != null) {
+      s.getConditions().forEach(c -> c.setMessage(UserText.controlFree(c.getMessage())));
+    }
+  }
+
+  private static RunEvent controlFree(RunEvent event) {
+    String message = UserText.controlFree(event.message());
+    return message == event.message() ? event : new RunEvent(event.type(), event.reason(), message);
   }
 
   // --- reading the run ------------------------------------------------------------------------

@@ -17,6 +17,25 @@ public final class UserText {
     return escape(text, MAX);
   }
 
+  /**
+   * Control characters escaped as {@link #escape(String, int)} does, nothing capped; the same
+   * string when there is nothing to escape. For a whole message on its way out, which may hold text
+   * already escaped (escaping leaves no control character, so a second pass changes nothing).
+   */
+  public static String controlFree(String text) {
+    if (text == null) return null;
+    for (int i = 0; i < text.length(); i++) {
+      if (needsEscape(text.charAt(i))) {
+        return escape(text, Integer.MAX_VALUE);
+      }
+    }
+    return text;
+  }
+
+  private static boolean needsEscape(char c) {
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029;
+  }
+
   /** Escaped (line breaks as \n, other control characters as \\uXXXX) and capped at {@code max}. */
   public static String escape(String text, int max) {
     if (text == null) return null;
@@ -31,7 +50,7 @@ public final class UserText {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+          if (needsEscape(c)) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);

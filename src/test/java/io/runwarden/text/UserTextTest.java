@@ -27,4 +27,14 @@ class UserTextTest {
     assertThat(UserText.escape("Worker w-1 claimed attempt 2 — ok"))
         .isEqualTo("Worker w-1 claimed attempt 2 — ok");
   }
+
+  @Test
+  void controlFreeEscapesWithoutCappingAndLeavesEscapedTextAsItIs() {
+    String raw = "x".repeat(5_000) + "\nforged";
+    assertThat(UserText.controlFree(raw)).isEqualTo("x".repeat(5_000) + "\\nforged");
+    String escaped = UserText.escape("a\r\nb\u2028");
+    assertThat(UserText.controlFree(escaped)).isSameAs(escaped);
+    String plain = "Worker w-1 claimed attempt 2";
+    assertThat(UserText.controlFree(plain)).isSameAs(plain);
+  }
 }
