@@ -2,6 +2,7 @@ package io.runwarden.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runwarden.testing.Readme;
 import io.runwarden.testing.TestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,6 +138,18 @@ class DocBlocksTest {
         assertThat(text).as("%s names its section", runner.source()).contains(block.section());
       }
     }
+  }
+
+  /**
+   * examples/qualification-run.yaml (applied by FoundationTest and the demo) is the README's run,
+   * so what a user copies from either is what the tests apply.
+   */
+  @Test
+  void theExampleRunIsTheReadmesRun() throws IOException {
+    String example =
+        Files.readString(TestCluster.projectDir().resolve("examples/qualification-run.yaml"));
+    String withoutHeader = example.substring(example.indexOf("apiVersion:"));
+    assertThat(withoutHeader).isEqualTo(Readme.blocks("A run").get(0));
   }
 
   /** README.md is read by {@code Readme.blocks(heading)}; every other file by its path. */
