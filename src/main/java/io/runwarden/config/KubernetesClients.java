@@ -50,17 +50,14 @@ public class KubernetesClients {
       RunwardenConfig runwarden,
       MeterRegistry registry,
       Vertx vertx) {
-    ClientRateLimit limit = new ClientRateLimit(runwarden.api().qps(), runwarden.api().burst());
-    FunctionCounter.builder(
-            "runwarden_api_client_throttled_seconds_total", limit, l -> l.throttledNanos() / 1e9)
-        .description("Time the operator's requests waited for its client-side rate limit")
-        .register(registry);
-    FunctionCounter.builder(
-            "runwarden_api_client_throttled_requests_total",
-            limit,
-            ClientRateLimit::throttledRequests)
-        .description("Requests that waited for the client-side rate limit")
-        .register(registry);
+    ClientRateLimit limit =
+        new ClientRateLimit(
+            runwarden.api().qps(),
+            runwarden.api().burst(),
+            runwarden.api().eventsQps(),
+            runwarden.api().eventsBurst());
+    throttledMetrics(registry, "decisions", limit.requests());
+    throttledMetrics(registry, "events", limit.events());
     HttpClient.Factory factory =
         httpClientFactory(
             runwarden.api().nativeTls(),
@@ -78,6 +75,22 @@ public class KubernetesClients {
                   TokenRefreshInterceptor.NAME, new TokenRefreshEveryMinute(config, factory));
             })
         .build();
+  }
+
+  private static void throttledMetrics(
+      MeterRegistry registry, String requests, ClientRateLimit.Bucket bucket) {
+    FunctionCounter.builder(
+            "runwarden_api_client_throttled_seconds_total", bucket, b -> b.throttledNanos() / 1e9)
+        .description("Time the operator's requests waited for its client-side rate limit")
+        .tag("requests", requests)
+        .register(registry);
+    FunctionCounter.builder(
+            "runwarden_api_client_throttled_requests_total",
+            bucket,
+            ClientRateLimit.Bucket::throttledRequests)
+        .description("Requests that waited for the client-side rate limit")
+        .tag("requests", requests)
+        .register(registry);
   }
 
   /**

@@ -50,6 +50,18 @@ public interface RunwardenConfig {
     int burst();
 
     /**
+     * Events a second on average, client-side, in a bucket of their own: a burst of Events never
+     * holds back a decision's requests (kube-scheduler's separate event client). Counted apart from
+     * {@link #qps()}.
+     */
+    @WithDefault("100")
+    double eventsQps();
+
+    /** Events at once above {@link #eventsQps()}. */
+    @WithDefault("200")
+    int eventsBurst();
+
+    /**
      * TLS to the API server through BoringSSL (bundled for linux x86_64 and aarch64) instead of the
      * JDK's: a fraction of the CPU. Falls back to the JDK's when the library cannot load; false
      * always uses the JDK's.

@@ -22,51 +22,50 @@ import java.util.function.LongSupplier;
  * hand leadership away), and requests issued on a Vert.x event-loop thread, which must never block:
  * they take their token without waiting and the next caller waits for it.
  *
- * <p>Time spent waiting is counted ({@link #throttledNanos()}) and exported as {@code
- * runwarden_api_client_throttled_seconds_total}: a rate that keeps rising means the limit is what
- * holds the operator back. Thread-safe.
+ * <p>Events take their tokens from a bucket of their own ({@code api.events-qps}), as
+ * kube-scheduler and kube-proxy send theirs through a client of their own (its own rate limiter):
+ * when a thousand runs end at once their Events queue behind each other, not in front of the next
+ * decision's status write, which with one shared bucket could wait behind them. The API server may
+ * then see both rates together; the events' is the smaller.
+ *
+ * <p>Time spent waiting is counted per bucket ({@link Bucket#throttledNanos()}) and exported as
+ * {@code runwarden_api_client_throttled_seconds_total{requests="decisions"|"events"}}: a rate that
+ * keeps rising means the limit is what holds the operator back. Thread-safe.
  */
 public final class ClientRateLimit implements Interceptor {
 
   public static final String NAME = "runwarden-client-rate-limit";
 
-  private final double perNano;
-  private final double burst;
-  private final LongSupplier nanoTime;
-  private final AtomicLong throttledNanos = new AtomicLong();
-  private final AtomicLong throttledRequests = new AtomicLong();
+  private final Bucket requests;
+  private final Bucket events;
 
-  /** Tokens at {@link #updatedNanos}; negative when requests are waiting for tokens to come. */
-  private double tokens;
-
-  private long updatedNanos;
-
-  public ClientRateLimit(double qps, int burst) {
-    this(qps, burst, System::nanoTime);
+  public ClientRateLimit(double qps, int burst, double eventsQps, int eventsBurst) {
+    this(qps, burst, eventsQps, eventsBurst, System::nanoTime);
   }
 
-  ClientRateLimit(double qps, int burst, LongSupplier nanoTime) {
-    if (qps <= 0 || burst < 1) {
-      throw new IllegalArgumentException("qps must be > 0 and burst >= 1");
-    }
-    this.perNano = qps / TimeUnit.SECONDS.toNanos(1);
-    this.burst = burst;
-    this.nanoTime = nanoTime;
-    this.tokens = burst;
-    this.updatedNanos = nanoTime.getAsLong();
+  ClientRateLimit(double qps, int burst, double eventsQps, int eventsBurst, LongSupplier nanoTime) {
+    this.requests = new Bucket(qps, burst, nanoTime);
+    this.events = new Bucket(eventsQps, eventsBurst, nanoTime);
   }
 
   @Override
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-    if (exempt(request.uri().getRawPath(), request.uri().getRawQuery())) return;
-    long wait = reserve();
+    Bucket bucket = bucketFor(request.uri().getRawPath(), request.uri().getRawQuery());
+    if (bucket == null) return;
+    long wait = bucket.reserve();
     if (wait > 0) {
-      throttledRequests.incrementAndGet();
-      throttledNanos.addAndGet(wait);
+      bucket.throttledRequests.incrementAndGet();
+      bucket.throttledNanos.addAndGet(wait);
       if (!Context.isOnEventLoopThread()) {
         LockSupport.parkNanos(wait);
       }
     }
+  }
+
+  /** The bucket a request takes its token from; null for a request that is not limited. */
+  Bucket bucketFor(String path, String query) {
+    if (exempt(path, query)) return null;
+    return isEvent(path) ? events : requests;
   }
 
   static boolean exempt(String path, String query) {
@@ -74,25 +73,69 @@ public final class ClientRateLimit implements Interceptor {
         || path.startsWith("/apis/coordination.k8s.io/");
   }
 
-  /**
-   * Takes a token now and returns how long to wait until it is due (0 when one was there): the
-   * bucket may go below zero, so callers queue in the order they came, each {@code 1/qps} apart.
-   */
-  synchronized long reserve() {
-    long now = nanoTime.getAsLong();
-    tokens = Math.min(burst, tokens + (now - updatedNanos) * perNano);
-    updatedNanos = now;
-    tokens -= 1;
-    return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / perNano);
+  /** core/v1 Events of a namespace (a create, or a series' count patch), or events.k8s.io's. */
+  static boolean isEvent(String path) {
+    if (path.startsWith("/apis/events.k8s.io/")) return true;
+    if (!path.startsWith("/api/v1/namespaces/")) return false;
+    String[] parts = path.substring("/api/v1/namespaces/".length()).split("/", -1);
+    return parts.length >= 2 && parts.length <= 3 && parts[1].equals("events");
   }
 
-  /** Nanoseconds requests were held back, in total. */
-  public long throttledNanos() {
-    return throttledNanos.get();
+  /** The operator's requests but Events: its decisions' status writes, reads, reports, Jobs. */
+  public Bucket requests() {
+    return requests;
   }
 
-  /** Requests that had to wait, in total. */
-  public long throttledRequests() {
-    return throttledRequests.get();
+  /** Events, with their own bucket so that a burst of them never holds back a decision. */
+  public Bucket events() {
+    return events;
+  }
+
+  /** A token bucket: {@code qps} a second on average, up to {@code burst} at once. Thread-safe. */
+  public static final class Bucket {
+
+    private final double perNano;
+    private final double burst;
+    private final LongSupplier nanoTime;
+    private final AtomicLong throttledNanos = new AtomicLong();
+    private final AtomicLong throttledRequests = new AtomicLong();
+
+    /** Tokens at {@link #updatedNanos}; negative when requests are waiting for tokens to come. */
+    private double tokens;
+
+    private long updatedNanos;
+
+    Bucket(double qps, int burst, LongSupplier nanoTime) {
+      if (qps <= 0 || burst < 1) {
+        throw new IllegalArgumentException("qps must be > 0 and burst >= 1");
+      }
+      this.perNano = qps / TimeUnit.SECONDS.toNanos(1);
+      this.burst = burst;
+      this.nanoTime = nanoTime;
+      this.tokens = burst;
+      this.updatedNanos = nanoTime.getAsLong();
+    }
+
+    /**
+     * Takes a token now and returns how long to wait until it is due (0 when one was there): the
+     * bucket may go below zero, so callers queue in the order they came, each {@code 1/qps} apart.
+     */
+    synchronized long reserve() {
+      long now = nanoTime.getAsLong();
+      tokens = Math.min(burst, tokens + (now - updatedNanos) * perNano);
+      updatedNanos = now;
+      tokens -= 1;
+      return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / perNano);
+    }
+
+    /** Nanoseconds requests were held back, in total. */
+    public long throttledNanos() {
+      return throttledNanos.get();
+    }
+
+    /** Requests that had to wait, in total. */
+    public long throttledRequests() {
+      return throttledRequests.get();
+    }
   }
 }

@@ -18,7 +18,7 @@ class ClientRateLimitTest {
 
   @Test
   void aBurstPassesAtOnceThenRequestsQueueOneIntervalApart() {
-    ClientRateLimit limit = new ClientRateLimit(10, 3, now::get);
+    ClientRateLimit.Bucket limit = new ClientRateLimit(10, 3, 1, 1, now::get).requests();
     assertThat(limit.reserve()).isZero();
     assertThat(limit.reserve()).isZero();
     assertThat(limit.reserve()).isZero();
@@ -29,7 +29,7 @@ class ClientRateLimitTest {
 
   @Test
   void tokensComeBackAtTheRateUpToTheBurst() {
-    ClientRateLimit limit = new ClientRateLimit(10, 2, now::get);
+    ClientRateLimit.Bucket limit = new ClientRateLimit(10, 2, 1, 1, now::get).requests();
     limit.reserve();
     limit.reserve();
     now.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
@@ -59,5 +59,43 @@ class ClientRateLimitTest {
             ClientRateLimit.exempt(
                 "/apis/runwarden.io/v1alpha1/namespaces/a/qualificationruns/r/status", null))
         .isFalse();
+  }
+
+  @Test
+  void eventsQueueInTheirOwnBucketAndNeverHoldBackADecision() {
+    ClientRateLimit limit = new ClientRateLimit(10, 2, 5, 2, now::get);
+    String create = "/api/v1/namespaces/team-a/events";
+    String countPatch = "/api/v1/namespaces/team-a/events/run-1.18f2a";
+    String statusWrite = "/apis/runwarden.io/v1alpha1/namespaces/team-a/qualificationruns/r/status";
+
+    // A thousand runs end at once: their Events drain the events' bucket and queue 200 ms apart.
+    for (int i = 0; i < 1_000; i++) {
+      limit.bucketFor(i % 2 == 0 ? create : countPatch, null).reserve();
+    }
+    assertThat(millis(limit.bucketFor(create, null).reserve())).isGreaterThan(190_000);
+
+    // The next decision's status write and its fresh read still pass at once.
+    assertThat(limit.bucketFor(statusWrite, null).reserve()).isZero();
+    assertThat(
+            limit
+                .bucketFor(
+                    "/apis/runwarden.io/v1alpha1/namespaces/team-a/qualificationruns/r", null)
+                .reserve())
+        .isZero();
+  }
+
+  @Test
+  void onlyEventsOfANamespaceTakeTheEventsBucket() {
+    assertThat(ClientRateLimit.isEvent("/api/v1/namespaces/a/events")).isTrue();
+    assertThat(ClientRateLimit.isEvent("/api/v1/namespaces/a/events/r.1")).isTrue();
+    assertThat(ClientRateLimit.isEvent("/apis/events.k8s.io/v1/namespaces/a/events")).isTrue();
+    // A run or a Job named "events" is not an Event.
+    assertThat(ClientRateLimit.isEvent("/api/v1/namespaces/events")).isFalse();
+    assertThat(
+            ClientRateLimit.isEvent(
+                "/apis/runwarden.io/v1alpha1/namespaces/a/qualificationruns/events"))
+        .isFalse();
+    assertThat(ClientRateLimit.isEvent("/api/v1/namespaces/a/pods/events")).isFalse();
+    assertThat(ClientRateLimit.isEvent("/api/v1/namespaces/a/events/r.1/extra")).isFalse();
   }
 }
