@@ -54,8 +54,8 @@ public class KubernetesClients {
         new ClientRateLimit(
             runwarden.api().qps(),
             runwarden.api().burst(),
-            runwarden.api().eventsQps(),
-            runwarden.api().eventsBurst());
+            runwarden.api().eventsQps().orElse(runwarden.api().qps()),
+            runwarden.api().eventsBurst().orElse(runwarden.api().burst()));
     throttledMetrics(registry, "decisions", limit.requests());
     throttledMetrics(registry, "events", limit.events());
     HttpClient.Factory factory =

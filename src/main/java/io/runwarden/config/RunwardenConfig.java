@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /** The operator's own settings: the one place config is read. */
 @ConfigMapping(prefix = "runwarden")
@@ -50,16 +52,14 @@ public interface RunwardenConfig {
     int burst();
 
     /**
-     * Events a second on average, client-side, in a bucket of their own: a burst of Events never
-     * holds back a decision's requests (kube-scheduler's separate event client). Counted apart from
-     * {@link #qps()}.
+     * Events a second on average, client-side, in a bucket of their own so that a burst of Events
+     * never holds back a decision's requests (kube-scheduler's separate event client, configured as
+     * its main one). Default: {@link #qps()}.
      */
-    @WithDefault("100")
-    double eventsQps();
+    OptionalDouble eventsQps();
 
-    /** Events at once above {@link #eventsQps()}. */
-    @WithDefault("200")
-    int eventsBurst();
+    /** Events at once above {@link #eventsQps()}. Default: {@link #burst()}. */
+    OptionalInt eventsBurst();
 
     /**
      * TLS to the API server through BoringSSL (bundled for linux x86_64 and aarch64) instead of the

@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * kube-scheduler and kube-proxy send theirs through a client of their own (its own rate limiter):
  * when a thousand runs end at once their Events queue behind each other, not in front of the next
  * decision's status write, which with one shared bucket could wait behind them. The API server may
- * then see both rates together; the events' is the smaller.
+ * then see both rates together (by default the two buckets are the same size, as kube-scheduler
+ * configures its two clients alike).
  *
  * <p>Time spent waiting is counted per bucket ({@link Bucket#throttledNanos()}) and exported as
  * {@code runwarden_api_client_throttled_seconds_total{requests="decisions"|"events"}}: a rate that

@@ -272,7 +272,12 @@ public final class Benchmark {
       r.put("reconcileMaxSeconds", Prometheus.max(metrics, Report.RECONCILE_TIMER + "_max"));
       r.put(
           "clientThrottledSeconds",
-          Prometheus.sum(metrics, "runwarden_api_client_throttled_seconds_total"));
+          Prometheus.sum(
+              metrics, "runwarden_api_client_throttled_seconds_total", "requests=\"decisions\""));
+      r.put(
+          "eventsThrottledSeconds",
+          Prometheus.sum(
+              metrics, "runwarden_api_client_throttled_seconds_total", "requests=\"events\""));
     }
     // Ready again with every run of the benchmark in the cluster: the informer lists them all.
     Instant restartFrom = Instant.now();

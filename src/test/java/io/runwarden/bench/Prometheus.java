@@ -40,6 +40,15 @@ final class Prometheus {
     return sum;
   }
 
+  /** The sum of the series' lines that carry {@code label} (as {@code name="value"}). */
+  static double sum(String text, String series, String label) {
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + "{") && line.contains(label)) sum += value(line);
+    }
+    return sum;
+  }
+
   static double max(String text, String series) {
     double max = Double.NaN;
     for (String line : text.split("\n")) {

@@ -198,8 +198,8 @@ final class Report {
         "-");
     row(
         md,
-        "Time held back by the client-side rate limit (s)",
-        fmt(rw.get("clientThrottledSeconds")),
+        "Time held back by the client-side rate limit, decisions / Events (s, summed over threads)",
+        fmt(rw.get("clientThrottledSeconds")) + " / " + fmt(rw.get("eventsThrottledSeconds")),
         "-");
     md.append(phases(rw.get("phases")));
     return md.toString();

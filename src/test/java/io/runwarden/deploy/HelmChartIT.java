@@ -192,6 +192,7 @@ class HelmChartIT {
                 .set("gc.dryRun", true)
                 .set("grafanaDashboard.enabled", true)
                 .set("logLevel", "DEBUG")
+                .set("api.eventsQps", 40)
                 .withKubeVersion("1.20.2")); // the test API server's: policy/v1beta1 PDBs
     assertThat(objects)
         .anyMatch(
@@ -240,7 +241,10 @@ class HelmChartIT {
         .contains("QUARKUS_OPERATOR_SDK_CONTROLLERS_QUALIFICATIONRUN_NAMESPACES")
         .contains("RUNWARDEN_EXTERNAL_ALLOWED_NETWORKS")
         .contains("10.96.12.0/24")
-        .contains(teamA + "," + teamB);
+        .contains(teamA + "," + teamB)
+        .contains("RUNWARDEN_API_EVENTS_QPS")
+        // Unset, the Events' burst is left to the operator's default (api.burst).
+        .doesNotContain("RUNWARDEN_API_EVENTS_BURST");
     dryRun(objects);
 
     assertThatThrownBy(
