@@ -56,7 +56,7 @@ public class KubernetesClients {
             runwarden.api().burst(),
             runwarden.api().eventsQps().orElse(runwarden.api().qps()),
             runwarden.api().eventsBurst().orElse(runwarden.api().burst()));
-    throttledMetrics(registry, "decisions", limit.requests());
+    throttledMetrics(registry, "decisions", limit.decisions());
     throttledMetrics(registry, "events", limit.events());
     HttpClient.Factory factory =
         httpClientFactory(

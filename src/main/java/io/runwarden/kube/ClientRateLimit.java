@@ -37,7 +37,7 @@ public final class ClientRateLimit implements Interceptor {
 
   public static final String NAME = "runwarden-client-rate-limit";
 
-  private final Bucket requests;
+  private final Bucket decisions;
   private final Bucket events;
 
   public ClientRateLimit(double qps, int burst, double eventsQps, int eventsBurst) {
@@ -45,7 +45,7 @@ public final class ClientRateLimit implements Interceptor {
   }
 
   ClientRateLimit(double qps, int burst, double eventsQps, int eventsBurst, LongSupplier nanoTime) {
-    this.requests = new Bucket(qps, burst, nanoTime);
+    this.decisions = new Bucket(qps, burst, nanoTime);
     this.events = new Bucket(eventsQps, eventsBurst, nanoTime);
   }
 
@@ -53,20 +53,16 @@ public final class ClientRateLimit implements Interceptor {
   public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
     Bucket bucket = bucketFor(request.uri().getRawPath(), request.uri().getRawQuery());
     if (bucket == null) return;
-    long wait = bucket.reserve();
-    if (wait > 0) {
-      bucket.throttledRequests.incrementAndGet();
-      bucket.throttledNanos.addAndGet(wait);
-      if (!Context.isOnEventLoopThread()) {
-        LockSupport.parkNanos(wait);
-      }
+    long wait = bucket.take();
+    if (wait > 0 && !Context.isOnEventLoopThread()) {
+      LockSupport.parkNanos(wait);
     }
   }
 
   /** The bucket a request takes its token from; null for a request that is not limited. */
   Bucket bucketFor(String path, String query) {
     if (exempt(path, query)) return null;
-    return isEvent(path) ? events : requests;
+    return isEvent(path) ? events : decisions;
   }
 
   static boolean exempt(String path, String query) {
@@ -83,8 +79,8 @@ public final class ClientRateLimit implements Interceptor {
   }
 
   /** The operator's requests but Events: its decisions' status writes, reads, reports, Jobs. */
-  public Bucket requests() {
-    return requests;
+  public Bucket decisions() {
+    return decisions;
   }
 
   /** Events, with their own bucket so that a burst of them never holds back a decision. */
@@ -115,6 +111,16 @@ public final class ClientRateLimit implements Interceptor {
       this.nanoTime = nanoTime;
       this.tokens = burst;
       this.updatedNanos = nanoTime.getAsLong();
+    }
+
+    /** {@link #reserve()}, counting the wait if there is one. */
+    long take() {
+      long wait = reserve();
+      if (wait > 0) {
+        throttledRequests.incrementAndGet();
+        throttledNanos.addAndGet(wait);
+      }
+      return wait;
     }
 
     /**

@@ -18,7 +18,7 @@ class ClientRateLimitTest {
 
   @Test
   void aBurstPassesAtOnceThenRequestsQueueOneIntervalApart() {
-    ClientRateLimit.Bucket limit = new ClientRateLimit(10, 3, 1, 1, now::get).requests();
+    ClientRateLimit.Bucket limit = new ClientRateLimit(10, 3, 1, 1, now::get).decisions();
     assertThat(limit.reserve()).isZero();
     assertThat(limit.reserve()).isZero();
     assertThat(limit.reserve()).isZero();
@@ -29,7 +29,7 @@ class ClientRateLimitTest {
 
   @Test
   void tokensComeBackAtTheRateUpToTheBurst() {
-    ClientRateLimit.Bucket limit = new ClientRateLimit(10, 2, 1, 1, now::get).requests();
+    ClientRateLimit.Bucket limit = new ClientRateLimit(10, 2, 1, 1, now::get).decisions();
     limit.reserve();
     limit.reserve();
     now.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
