@@ -143,9 +143,15 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** One series summed over its label sets (0 when the operator has not registered it yet). */
   public double metric(String series) {
+    return metric(series, "");
+  }
+
+  /** One series summed over the label sets that carry {@code label} ({@code name="value"}). */
+  public double metric(String series, String label) {
     return metrics()
         .lines()
         .filter(l -> l.startsWith(series + "{") || l.startsWith(series + " "))
+        .filter(l -> l.contains(label))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }
