@@ -33,18 +33,17 @@ final class Prometheus {
 
   /** Sum of a series over all its label sets (counters, _count, _sum); max for _max. */
   static double sum(String text, String series) {
-    double sum = 0;
-    for (String line : text.split("\n")) {
-      if (line.startsWith(series + "{") || line.startsWith(series + " ")) sum += value(line);
-    }
-    return sum;
+    return sum(text, series, "");
   }
 
   /** The sum of the series' lines that carry {@code label} (as {@code name="value"}). */
   static double sum(String text, String series, String label) {
     double sum = 0;
     for (String line : text.split("\n")) {
-      if (line.startsWith(series + "{") && line.contains(label)) sum += value(line);
+      if ((line.startsWith(series + "{") || line.startsWith(series + " "))
+          && line.contains(label)) {
+        sum += value(line);
+      }
     }
     return sum;
   }
