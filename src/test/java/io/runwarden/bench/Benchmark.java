@@ -261,6 +261,8 @@ public final class Benchmark {
       r.put("attempts", load.attempts());
       r.put("outcomes", load.outcomes());
       r.put("unexpectedOutcomes", load.unexpected());
+      r.put("unexpectedRuns", load.unexpectedRuns(10));
+      r.put("livenessGraces", load.graces());
       r.put("workerPatches", load.workerPatches.get());
       r.put("workerErrors", load.workerErrors.get());
       r.put("cpuSeconds", round(proc.cpuSeconds()));

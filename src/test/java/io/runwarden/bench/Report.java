@@ -198,6 +198,11 @@ final class Report {
         "-");
     row(
         md,
+        "Liveness limits by the grace the operator gave (count, longest grace)",
+        String.valueOf(rw.get("livenessGraces")),
+        "-");
+    row(
+        md,
         "Time held back by the client-side rate limit, decisions / Events (s, summed over threads)",
         fmt(rw.get("clientThrottledSeconds")) + " / " + fmt(rw.get("eventsThrottledSeconds")),
         "-");

@@ -99,6 +99,7 @@ public final class RunLoad {
     public Instant terminalSeen;
     public Phase terminal;
     public String reason;
+    public String lastError;
     public int attempts;
 
     /** Attempt numbers in the order the watch saw them become current. */
@@ -111,6 +112,13 @@ public final class RunLoad {
   }
 
   public final List<Enforced> enforcements = Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * Liveness limits enforced, by rule and by the grace the operator's message says it gave ({@link
+   * Grace}): a late HeartbeatLost under a grace is the grace working, one without is lateness.
+   */
+  final Map<String, Grace.Tally> graces = new java.util.TreeMap<>();
+
   final Lateness deadline = new Lateness();
   final Lateness heartbeatLost = new Lateness();
   final Lateness startTimeout = new Lateness();
@@ -249,6 +257,14 @@ public final class RunLoad {
         for (AttemptRecord a : s.getAttempts()) {
           if (a.getAttempt() == null || !t.recorded.add(a.getAttempt())) continue;
           int attempt = a.getAttempt();
+          if (Reasons.HEARTBEAT_LOST.equals(a.getReason())
+              || Reasons.START_TIMEOUT.equals(a.getReason())) {
+            // The attempt's record and the limit's message come in the same status write.
+            Grace g = Grace.of(s.getLastErrorMessage());
+            synchronized (graces) {
+              graces.computeIfAbsent(a.getReason() + "/" + g.kind(), x -> new Grace.Tally()).add(g);
+            }
+          }
           if (Reasons.HEARTBEAT_LOST.equals(a.getReason())) {
             Instant last = latest(t.livenessSince.get(attempt), t.lastHeartbeat.get(attempt));
             if (last != null) {
@@ -271,6 +287,7 @@ public final class RunLoad {
         t.terminalSeen = now;
         t.terminal = s.getPhase();
         t.reason = s.getReason();
+        t.lastError = s.getLastErrorMessage();
         t.attempts = k == null ? 0 : k;
         if (Reasons.DEADLINE_EXCEEDED.equals(s.getReason())) {
           deadline.add(seconds(Times.parse(s.getTimeoutAt()), now));
@@ -372,6 +389,35 @@ public final class RunLoad {
 
   public long unexpected() {
     return tracks.values().stream().filter(t -> t.terminal != t.kind.expected()).count();
+  }
+
+  /** The liveness limits by rule and grace: how many, and the longest grace given. */
+  Map<String, Object> graces() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    synchronized (graces) {
+      graces.forEach((k, v) -> out.put(k, v.json()));
+    }
+    return out;
+  }
+
+  /**
+   * The first few runs that ended other than their kind should: which kind, how, and the last error
+   * the operator wrote (its limit's message, with any grace it gave), to tell a late rule from a
+   * grace's price without the operator's log.
+   */
+  List<String> unexpectedRuns(int max) {
+    return tracks.values().stream()
+        .filter(t -> t.terminal != t.kind.expected())
+        .sorted(java.util.Comparator.comparing(t -> t.name))
+        .limit(max)
+        .map(
+            t -> {
+              synchronized (t) {
+                return "%s %s -> %s/%s after %d attempts: %s"
+                    .formatted(t.name, t.kind, t.terminal, t.reason, t.attempts, t.lastError);
+              }
+            })
+        .toList();
   }
 
   long attempts() {
