@@ -312,7 +312,7 @@ public final class RunLoad {
       }
       case OVERRUNS -> {
         later(300, () -> claim(t, attempt));
-        overrun(t, attempt, 1);
+        later(300 + 1500, () -> overrun(t, attempt, 1));
       }
       case NEVER_CLAIMS -> {}
     }
@@ -327,16 +327,18 @@ public final class RunLoad {
     later(300 + (heartbeats + 1) * every, () -> heartbeat(t, attempt, 100L, null, true));
   }
 
+  /**
+   * A heartbeat with a little progress every 1.5 s until the run is seen terminal. (Until
+   * 2026-12-04 each beat was scheduled 300 + 1,500 x beat ms after the one before, so the third
+   * came 4.8 s after the second, past the 4 s heartbeat limit: most overrunning runs lost their
+   * heartbeat just before their deadline instead of overrunning it.)
+   */
   private void overrun(Track t, int attempt, int beat) {
-    later(
-        300 + 1500L * beat,
-        () -> {
-          synchronized (t) {
-            if (t.terminalSeen != null) return;
-          }
-          heartbeat(t, attempt, Math.min(99L, beat * 5L), null, false);
-          overrun(t, attempt, beat + 1);
-        });
+    synchronized (t) {
+      if (t.terminalSeen != null) return;
+    }
+    heartbeat(t, attempt, Math.min(99L, beat * 5L), null, false);
+    later(1500, () -> overrun(t, attempt, beat + 1));
   }
 
   private void later(long millis, Runnable action) {
