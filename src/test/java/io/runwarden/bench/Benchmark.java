@@ -195,7 +195,15 @@ public final class Benchmark {
     try (OperatorProcess first = OperatorProcess.start(jvm)) {
       r.put("readyAfterApiServerBootSeconds", round(first.readyAfter().toMillis() / 1000.0));
     }
-    try (OperatorProcess operator = OperatorProcess.start(jvm)) {
+    // The measured operator writes a GC log, and a stall meter beside it notes when the machine
+    // itself stopped (Pauses): a late deadline is then told apart from a paused process.
+    Path gcLog = out.resolve("gc-measured.log");
+    Path stallLog = out.resolve("stalls.txt");
+    Files.deleteIfExists(gcLog);
+    List<String> measured = new java.util.ArrayList<>(args);
+    measured.add(Pauses.gcLogFlag(gcLog));
+    try (Pauses.StallMeter stallMeter = Pauses.StallMeter.start(stallLog);
+        OperatorProcess operator = OperatorProcess.start(measured.toArray(String[]::new))) {
       r.put("readySeconds", round(operator.readyAfter().toMillis() / 1000.0));
       // CPU by phase: what the start-up, the standing runs' ramp-up and the measured load cost.
       double cpuAtReady = ProcStats.of(operator.pid()).cpuSeconds();
@@ -280,6 +288,15 @@ public final class Benchmark {
           "eventsThrottledSeconds",
           Prometheus.sum(
               metrics, "runwarden_api_client_throttled_seconds_total", "requests=\"events\""));
+    }
+    Pauses gc = Pauses.gcLog(gcLog);
+    Pauses stalls = Pauses.stalls(stallLog);
+    for (String phase : List.of("rampUp", "load")) {
+      Instant[] w = windows.get(phase);
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("operatorGcPauses", gc.within(w[0], w[1]).json());
+      p.put("machineStalls", stalls.within(w[0], w[1]).json());
+      r.put("pauses_" + phase, p);
     }
     // Ready again with every run of the benchmark in the cluster: the informer lists them all.
     Instant restartFrom = Instant.now();

@@ -198,6 +198,14 @@ final class Report {
         "-");
     row(
         md,
+        "During the measured load: the operator's GC pauses / the machine's stalls of 100 ms or"
+            + " more (count, longest s)",
+        pauses(rw.get("pauses_load"), "operatorGcPauses")
+            + " / "
+            + pauses(rw.get("pauses_load"), "machineStalls"),
+        "-");
+    row(
+        md,
         "Liveness limits by the grace the operator gave (count, longest grace)",
         String.valueOf(rw.get("livenessGraces")),
         "-");
@@ -208,6 +216,12 @@ final class Report {
         "-");
     md.append(phases(rw.get("phases")));
     return md.toString();
+  }
+
+  private static String pauses(Object phase, String which) {
+    if (phase == null) return "-";
+    Map<String, Object> p = castMap(castMap(phase).get(which));
+    return fmt(p.get("count")) + ", " + fmt(p.get("longestSeconds"));
   }
 
   /**
