@@ -45,7 +45,7 @@ public class ReportLateness {
   private static final int FACTOR = 3;
 
   /** For a limit's message. */
-  static final String NOTE = "while this run's reports reach the operator late";
+  public static final String NOTE = "while this run's reports reach the operator late";
 
   /** The slowest lateness (ms) in the window {@code bucket} and in the one before it. */
   private record Late(long bucket, long current, long previous) {

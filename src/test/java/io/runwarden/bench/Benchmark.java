@@ -256,6 +256,8 @@ public final class Benchmark {
       r.put("deadline", load.deadline.json());
       r.put("heartbeatLost", load.heartbeatLost.json());
       r.put("startTimeout", load.startTimeout.json());
+      r.put("heartbeatLostBeyondGrace", load.heartbeatLostBeyondGrace.json());
+      r.put("startTimeoutBeyondGrace", load.startTimeoutBeyondGrace.json());
       r.put(
           "operatorMeasuredLatenessP99BucketSeconds",
           Prometheus.quantileBound(metrics, "runwarden_enforcement_lateness_seconds", 0.99));

@@ -1,5 +1,6 @@
 package io.runwarden.bench;
 
+import io.runwarden.controller.ReportLateness;
 import io.runwarden.lifecycle.CrowdSilence;
 import io.runwarden.lifecycle.DurationParser;
 import io.runwarden.lifecycle.Inputs;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * while the API server is slow to accept writes)."): which one and how long. The message is the
  * operator's own account of the decision, written with the attempt's record.
  *
- * @param kind {@code none}, {@code slowApiServer} or {@code crowdSilence}
+ * @param kind {@code none}, {@code slowApiServer}, {@code crowdSilence} or {@code lateReports} (the
+ *     reconciler gives the largest of the three graces and names it)
  */
 record Grace(String kind, Duration length) {
 
@@ -27,6 +29,7 @@ record Grace(String kind, Duration length) {
     Duration length = DurationParser.parse(m.group(1));
     if (message.contains(Inputs.SLOW_API_SERVER)) return new Grace("slowApiServer", length);
     if (message.contains(CrowdSilence.NOTE_END)) return new Grace("crowdSilence", length);
+    if (message.contains(ReportLateness.NOTE)) return new Grace("lateReports", length);
     return new Grace("other", length);
   }
 

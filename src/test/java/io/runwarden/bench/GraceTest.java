@@ -2,6 +2,7 @@ package io.runwarden.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runwarden.controller.ReportLateness;
 import io.runwarden.lifecycle.CrowdSilence;
 import io.runwarden.lifecycle.Inputs;
 import java.time.Duration;
@@ -40,6 +41,15 @@ class GraceTest {
             + new CrowdSilence.Crowd(8, 7, true).note()
             + ".";
     assertThat(Grace.of(message)).isEqualTo(new Grace("crowdSilence", Duration.ofSeconds(4)));
+  }
+
+  @Test
+  void aRunsLateReportsGraceIsNamedWithItsLength() {
+    String message =
+        "No heartbeat for attempt 1 since 2026-01-01T00:00:05Z (timeouts.heartbeat=4s, plus 29s "
+            + ReportLateness.NOTE
+            + ").";
+    assertThat(Grace.of(message)).isEqualTo(new Grace("lateReports", Duration.ofSeconds(29)));
   }
 
   @Test

@@ -116,6 +116,11 @@ final class Report {
     row(md, "StartTimeout lateness p50 / p99 / max", lat(rw.get("startTimeout")), "no such rule");
     row(
         md,
+        "HeartbeatLost / StartTimeout lateness past the limit plus the grace the operator gave, p99",
+        p99(rw.get("heartbeatLostBeyondGrace")) + " / " + p99(rw.get("startTimeoutBeyondGrace")),
+        "-");
+    row(
+        md,
         "Operator's own histogram: p99 bucket / max / count",
         "≤ "
             + fmt(rw.get("operatorMeasuredLatenessP99BucketSeconds"))
@@ -266,6 +271,10 @@ final class Report {
     if (o == null) return "-";
     Map<String, Object> m = castMap(o);
     return s(m.get("p50Seconds")) + " / " + s(m.get("p99Seconds")) + " / " + s(m.get("maxSeconds"));
+  }
+
+  private static String p99(Object o) {
+    return o == null ? "-" : s(castMap(o).get("p99Seconds"));
   }
 
   private static String s(Object v) {

@@ -122,6 +122,11 @@ public final class RunLoad {
   final Lateness deadline = new Lateness();
   final Lateness heartbeatLost = new Lateness();
   final Lateness startTimeout = new Lateness();
+
+  /** The same, from the limit plus the grace the operator said it gave: its lateness alone. */
+  final Lateness heartbeatLostBeyondGrace = new Lateness();
+
+  final Lateness startTimeoutBeyondGrace = new Lateness();
   public final Map<String, Track> tracks = new ConcurrentHashMap<>();
   final AtomicLong workerPatches = new AtomicLong();
   final AtomicLong workerErrors = new AtomicLong();
@@ -177,17 +182,21 @@ public final class RunLoad {
             tracks.values().stream()
                 .filter(t -> t.kind == Kind.OVERRUNS && t.terminalSeen == null)
                 .count());
-    heartbeatLost.missed(
+    int stallsMissed =
         (int)
             tracks.values().stream()
                 .filter(t -> t.kind == Kind.STALLS && !t.recorded.contains(1))
-                .count());
-    startTimeout.missed(
+                .count();
+    heartbeatLost.missed(stallsMissed);
+    heartbeatLostBeyondGrace.missed(stallsMissed);
+    int startsMissed =
         (int)
             tracks.values().stream()
                 .filter(t -> t.kind == Kind.NEVER_CLAIMS)
                 .mapToLong(t -> 2 - t.recorded.size())
-                .sum());
+                .sum();
+    startTimeout.missed(startsMissed);
+    startTimeoutBeyondGrace.missed(startsMissed);
     if (stillOpen > 0) {
       System.out.println("WARNING: " + stillOpen + " runs not terminal at the cap");
     }
@@ -257,10 +266,10 @@ public final class RunLoad {
         for (AttemptRecord a : s.getAttempts()) {
           if (a.getAttempt() == null || !t.recorded.add(a.getAttempt())) continue;
           int attempt = a.getAttempt();
+          // The attempt's record and the limit's message come in the same status write.
+          Grace g = Grace.of(s.getLastErrorMessage());
           if (Reasons.HEARTBEAT_LOST.equals(a.getReason())
               || Reasons.START_TIMEOUT.equals(a.getReason())) {
-            // The attempt's record and the limit's message come in the same status write.
-            Grace g = Grace.of(s.getLastErrorMessage());
             synchronized (graces) {
               graces.computeIfAbsent(a.getReason() + "/" + g.kind(), x -> new Grace.Tally()).add(g);
             }
@@ -269,6 +278,8 @@ public final class RunLoad {
             Instant last = latest(t.livenessSince.get(attempt), t.lastHeartbeat.get(attempt));
             if (last != null) {
               heartbeatLost.add(seconds(last.plus(shape.heartbeat()), now));
+              heartbeatLostBeyondGrace.add(
+                  seconds(last.plus(shape.heartbeat()).plus(g.length()), now));
               enforcements.add(
                   new Enforced(t.name, a.getReason(), attempt, last.plus(shape.heartbeat()), now));
             }
@@ -276,6 +287,7 @@ public final class RunLoad {
             Instant begun = t.livenessSince.get(attempt);
             if (begun != null) {
               startTimeout.add(seconds(begun.plus(shape.start()), now));
+              startTimeoutBeyondGrace.add(seconds(begun.plus(shape.start()).plus(g.length()), now));
               enforcements.add(
                   new Enforced(t.name, a.getReason(), attempt, begun.plus(shape.start()), now));
             }
