@@ -53,7 +53,11 @@ class ObservabilityTest {
             () -> client.resources(QualificationRun.class).inNamespace(ns).withName("doomed").get(),
             r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Failed);
     assertThat(get(live).statusCode()).isEqualTo(200);
-    assertThat(get(ready).statusCode()).isEqualTo(200);
+    // Readiness follows the informers' watches, and a watch being opened again is not watching:
+    // readiness blips, which a kubelet's failureThreshold absorbs. In one CI run the runs' watch
+    // was reopening right here, after the test before this one (same operator) deleted a thousand
+    // runs. A run failing must not keep readiness down.
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(ready).statusCode() == 200);
   }
 
   @Test
