@@ -66,14 +66,22 @@ public final class Benchmark {
   }
 
   private static void run() throws Exception {
+    Path out = TestCluster.projectDir().resolve("target/benchmark");
+    Files.createDirectories(out);
+    // The machine's stalls are noted from before the API server starts to the end (Pauses): the
+    // meter's own JVM starts first, so that its start overlaps nothing measured.
+    try (Pauses.StallMeter meter = Pauses.StallMeter.start(out.resolve(Pauses.STALLS))) {
+      measure(out);
+    }
+  }
+
+  private static void measure(Path out) throws Exception {
     int runs = Integer.getInteger("bench.runs", 1000);
     double rate = Double.parseDouble(System.getProperty("bench.rate", "10"));
     boolean anchor = Boolean.parseBoolean(System.getProperty("bench.anchor", "true"));
     int anchorJobs = Integer.getInteger("bench.anchorJobs", runs);
     Duration cap = Duration.ofSeconds(Long.getLong("bench.capSeconds", 150));
     int active = Integer.getInteger("bench.active", 1000);
-    Path out = TestCluster.projectDir().resolve("target/benchmark");
-    Files.createDirectories(out);
 
     TestCluster cluster = TestCluster.startWith(AuditLog.apiServerFlags(out));
     Config config = cluster.config();
@@ -195,15 +203,13 @@ public final class Benchmark {
     try (OperatorProcess first = OperatorProcess.start(jvm)) {
       r.put("readyAfterApiServerBootSeconds", round(first.readyAfter().toMillis() / 1000.0));
     }
-    // The measured operator writes a GC log, and a stall meter beside it notes when the machine
-    // itself stopped (Pauses): a late deadline is then told apart from a paused process.
+    // The measured operator writes a GC log, read beside the machine's stalls (Pauses): a late
+    // deadline is then told apart from a paused process.
     Path gcLog = out.resolve("gc-measured.log");
-    Path stallLog = out.resolve("stalls.txt");
     Files.deleteIfExists(gcLog);
     List<String> measured = new java.util.ArrayList<>(args);
     measured.add(Pauses.gcLogFlag(gcLog));
-    try (Pauses.StallMeter stallMeter = Pauses.StallMeter.start(stallLog);
-        OperatorProcess operator = OperatorProcess.start(measured.toArray(String[]::new))) {
+    try (OperatorProcess operator = OperatorProcess.start(measured.toArray(String[]::new))) {
       r.put("readySeconds", round(operator.readyAfter().toMillis() / 1000.0));
       // CPU by phase: what the start-up, the standing runs' ramp-up and the measured load cost.
       double cpuAtReady = ProcStats.of(operator.pid()).cpuSeconds();
@@ -292,7 +298,7 @@ public final class Benchmark {
               metrics, "runwarden_api_client_throttled_seconds_total", "requests=\"events\""));
     }
     Pauses gc = Pauses.gcLog(gcLog);
-    Pauses stalls = Pauses.stalls(stallLog);
+    Pauses stalls = Pauses.stalls(out.resolve(Pauses.STALLS));
     for (String phase : List.of("rampUp", "load")) {
       Instant[] w = windows.get(phase);
       Map<String, Object> p = new LinkedHashMap<>();

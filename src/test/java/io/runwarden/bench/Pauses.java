@@ -34,6 +34,9 @@ record Pauses(List<Pause> pauses) {
   private static final DateTimeFormatter GC_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
+  /** Where the benchmark's stall meter writes, in its output directory. */
+  static final String STALLS = "stalls.txt";
+
   /** The JVM flag that makes a process write the GC log {@link #gcLog} reads. */
   static String gcLogFlag(Path file) {
     return "-Xlog:gc:file=" + file + ":time";

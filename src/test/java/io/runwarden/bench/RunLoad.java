@@ -266,10 +266,12 @@ public final class RunLoad {
         for (AttemptRecord a : s.getAttempts()) {
           if (a.getAttempt() == null || !t.recorded.add(a.getAttempt())) continue;
           int attempt = a.getAttempt();
+          boolean liveness =
+              Reasons.HEARTBEAT_LOST.equals(a.getReason())
+                  || Reasons.START_TIMEOUT.equals(a.getReason());
           // The attempt's record and the limit's message come in the same status write.
-          Grace g = Grace.of(s.getLastErrorMessage());
-          if (Reasons.HEARTBEAT_LOST.equals(a.getReason())
-              || Reasons.START_TIMEOUT.equals(a.getReason())) {
+          Grace g = liveness ? Grace.of(s.getLastErrorMessage()) : null;
+          if (liveness) {
             synchronized (graces) {
               graces.computeIfAbsent(a.getReason() + "/" + g.kind(), x -> new Grace.Tally()).add(g);
             }
