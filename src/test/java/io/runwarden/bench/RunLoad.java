@@ -404,7 +404,12 @@ public final class RunLoad {
   }
 
   public long unexpected() {
-    return tracks.values().stream().filter(t -> t.terminal != t.kind.expected()).count();
+    return unexpectedTracks().count();
+  }
+
+  /** The runs that ended other than their kind should (or not at all). */
+  private java.util.stream.Stream<Track> unexpectedTracks() {
+    return tracks.values().stream().filter(t -> t.terminal != t.kind.expected());
   }
 
   /** The liveness limits by rule and grace: how many, and the longest grace given. */
@@ -422,8 +427,7 @@ public final class RunLoad {
    * grace's price without the operator's log.
    */
   List<String> unexpectedRuns(int max) {
-    return tracks.values().stream()
-        .filter(t -> t.terminal != t.kind.expected())
+    return unexpectedTracks()
         .sorted(java.util.Comparator.comparing(t -> t.name))
         .limit(max)
         .map(
