@@ -20,6 +20,7 @@ import io.runwarden.kube.ClientRateLimit;
 import io.runwarden.kube.FirstListFromCache;
 import io.runwarden.kube.NativeTls;
 import io.runwarden.kube.NativeTlsClientFactory;
+import io.runwarden.kube.RequestTimeout;
 import io.runwarden.kube.TokenRefreshEveryMinute;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +36,8 @@ import org.jboss.logging.Logger;
  * client-side rate limit ({@link ClientRateLimit}) and the informers' first lists served from the
  * API server's watch cache ({@link FirstListFromCache}), and its TLS done by BoringSSL ({@link
  * NativeTls}) unless {@code runwarden.api.native-tls=false}. A client without a token does not
- * re-read its kubeconfig on every request ({@link TokenRefreshEveryMinute}).
+ * re-read its kubeconfig on every request ({@link TokenRefreshEveryMinute}), and each request is
+ * bounded by one timer, not two ({@link RequestTimeout}).
  */
 @ApplicationScoped
 public class KubernetesClients {
@@ -63,6 +65,8 @@ public class KubernetesClients {
             runwarden.api().nativeTls(),
             NativeTls.available() ? Optional.empty() : Optional.of(NativeTls.unavailableBecause()),
             vertx);
+    // Before the client is built, which may keep a copy of the configuration's request settings.
+    RequestTimeout timeout = RequestTimeout.takenFrom(config);
     return new KubernetesClientBuilder()
         .withHttpClientFactory(factory)
         .withKubernetesSerialization(serialization)
@@ -73,6 +77,9 @@ public class KubernetesClients {
                   .addOrReplaceInterceptor(FirstListFromCache.NAME, new FirstListFromCache());
               b.addOrReplaceInterceptor(
                   TokenRefreshInterceptor.NAME, new TokenRefreshEveryMinute(config, factory));
+              if (timeout != null) {
+                b.addOrReplaceInterceptor(RequestTimeout.NAME, timeout);
+              }
             })
         .build();
   }

@@ -159,12 +159,13 @@ public final class DirectWrites {
   }
 
   private HttpRequest request(String method, String path, String contentType, String body) {
-    HttpRequest.Builder builder =
-        http.newHttpRequestBuilder().uri(root + path).method(method, contentType, body);
-    if (timeoutMillis > 0) {
-      builder.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
-    }
-    return builder.build();
+    // The configuration's timeout as the resource DSL sets it; zero where RequestTimeout took it
+    // over, which then puts it back for Vert.x.
+    return http.newHttpRequestBuilder()
+        .uri(root + path)
+        .method(method, contentType, body)
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .build();
   }
 
   /** The answer's body, or the refusal thrown as the DSL throws it. */

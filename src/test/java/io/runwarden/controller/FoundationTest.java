@@ -64,6 +64,17 @@ class FoundationTest {
   }
 
   /**
+   * The operator's client took the configured request timeout into its {@code RequestTimeout}
+   * interceptor (which puts it on each request for Vert.x): the configuration Fabric8's own second
+   * timer reads carries zero, and requests still work.
+   */
+  @Test
+  void theOperatorsClientBoundsRequestsWithOneTimer() {
+    assertThat(operatorClient.getConfiguration().getRequestTimeout()).isZero();
+    assertThat(operatorClient.namespaces().withName(ns).get()).isNotNull();
+  }
+
+  /**
    * The operator's client asks for an informer's first list of a collection from the watch cache
    * and for later lists from etcd, paged: the API server's watch cache ignores the page size, so
    * the first list of a three-run namespace with {@code limit=1} returns all three, the second one.
