@@ -100,7 +100,6 @@ class RequestTimeoutTest {
               .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
               .withRequestTimeout(1_000)
               .withRequestRetryBackoffLimit(0)
-              .withWatchReconnectLimit(0)
               .build();
       try (KubernetesClient client = client(config, true)) {
         // Generous for a busy machine; without a timeout these would wait forever.
