@@ -266,17 +266,14 @@ public final class RunLoad {
         for (AttemptRecord a : s.getAttempts()) {
           if (a.getAttempt() == null || !t.recorded.add(a.getAttempt())) continue;
           int attempt = a.getAttempt();
-          boolean liveness =
-              Reasons.HEARTBEAT_LOST.equals(a.getReason())
-                  || Reasons.START_TIMEOUT.equals(a.getReason());
+          boolean lostHeartbeat = Reasons.HEARTBEAT_LOST.equals(a.getReason());
+          if (!lostHeartbeat && !Reasons.START_TIMEOUT.equals(a.getReason())) continue;
           // The attempt's record and the limit's message come in the same status write.
-          Grace g = liveness ? Grace.of(s.getLastErrorMessage()) : null;
-          if (liveness) {
-            synchronized (graces) {
-              graces.computeIfAbsent(a.getReason() + "/" + g.kind(), x -> new Grace.Tally()).add(g);
-            }
+          Grace g = Grace.of(s.getLastErrorMessage());
+          synchronized (graces) {
+            graces.computeIfAbsent(a.getReason() + "/" + g.kind(), x -> new Grace.Tally()).add(g);
           }
-          if (Reasons.HEARTBEAT_LOST.equals(a.getReason())) {
+          if (lostHeartbeat) {
             Instant last = latest(t.livenessSince.get(attempt), t.lastHeartbeat.get(attempt));
             if (last != null) {
               heartbeatLost.add(seconds(last.plus(shape.heartbeat()), now));
@@ -285,7 +282,7 @@ public final class RunLoad {
               enforcements.add(
                   new Enforced(t.name, a.getReason(), attempt, last.plus(shape.heartbeat()), now));
             }
-          } else if (Reasons.START_TIMEOUT.equals(a.getReason())) {
+          } else {
             Instant begun = t.livenessSince.get(attempt);
             if (begun != null) {
               startTimeout.add(seconds(begun.plus(shape.start()), now));
