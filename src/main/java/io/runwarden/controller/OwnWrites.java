@@ -1,6 +1,7 @@
 package io.runwarden.controller;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
@@ -61,20 +62,38 @@ public class OwnWrites extends AbstractEventSource<OwnWrites.None, Qualification
    * when it queues a reconcile: the informer may deliver the write (which forgets it here) before
    * the queued reconcile starts. So the write is looked up first, the informer second.
    *
+   * <p>A write that is ahead gives only the status (and its resource version): the rest comes from
+   * the newest object the informer delivered. The operator's write changes nothing but the status,
+   * yet the API server stores it on top of whatever others changed since the operator read the run
+   * (an annotation, the spec), and the write kept here is not read back from the API server's
+   * answer ({@link StatusWriter#stored}): it carries the run's metadata and spec as the operator
+   * read them. Taken whole, it hid such a change: the reconcile woken by the informer's event of
+   * the change decided from the older annotations, and the event of the write itself, which changes
+   * only the status, is filtered out ({@link RunChangeFilter}), so a manual request could wait
+   * unhandled until the run's next wake-up. Every change of metadata or spec before the write
+   * reaches the informer as an event of its own and wakes a reconcile, which then sees it here.
+   *
    * @return {@code given} itself, or a copy of the newer object (never a shared instance)
    */
   public QualificationRun newest(
       QualificationRun given, Function<ResourceID, Optional<QualificationRun>> informer) {
-    QualificationRun newest = given;
+    QualificationRun observed = given;
     QualificationRun written = keepIfAhead(given);
-    if (written != null) {
-      newest = written;
-    }
     QualificationRun current = informer.apply(ResourceID.fromResource(given)).orElse(null);
-    if (current != null && sameRun(current, given) && newer(current, newest)) {
-      newest = current;
+    if (current != null && sameRun(current, given) && newer(current, given)) {
+      observed = current;
     }
-    return newest == given ? given : serialization.clone(newest);
+    if (written != null && newer(written, observed)) {
+      QualificationRun decided = new QualificationRun();
+      decided.setMetadata(
+          new ObjectMetaBuilder(observed.getMetadata())
+              .withResourceVersion(written.getMetadata().getResourceVersion())
+              .build());
+      decided.setSpec(observed.getSpec());
+      decided.setStatus(written.getStatus());
+      return serialization.clone(decided);
+    }
+    return observed == given ? given : serialization.clone(observed);
   }
 
   @Override

@@ -38,6 +38,30 @@ class OwnWritesTest {
   }
 
   @Test
+  void theWriteGivesItsStatusButTheInformerGivesWhatOthersChangedBeforeIt() {
+    // The operator read the run with the annotation at flood-39 and wrote its status (102), which
+    // it keeps as it read the run. A user's flood-40 reached the API server first (101), so the
+    // stored 102 carries flood-40; the informer delivers 101 and its event wakes this reconcile.
+    QualificationRun written = run("uid-1", "102", Phase.Succeeded);
+    written.getMetadata().setAnnotations(Map.of("runwarden.io/retry-now", "flood-39"));
+    writes.written(written);
+    QualificationRun changed = run("uid-1", "101", Phase.Running);
+    changed.getMetadata().setAnnotations(Map.of("runwarden.io/retry-now", "flood-40"));
+    changed.getMetadata().setGeneration(2L);
+    informer.put(ResourceID.fromResource(changed), changed);
+
+    QualificationRun decided = newest(changed);
+    assertThat(decided.getMetadata().getAnnotations())
+        .as("the user's change, which the write's own event will not wake a reconcile for")
+        .containsEntry("runwarden.io/retry-now", "flood-40");
+    assertThat(decided.getMetadata().getGeneration()).isEqualTo(2L);
+    assertThat(decided.getMetadata().getResourceVersion()).isEqualTo("102");
+    assertThat(decided.getStatus()).usingRecursiveComparison().isEqualTo(written.getStatus());
+    assertThat(decided.getStatus()).isNotSameAs(written.getStatus());
+    assertThat(decided.getMetadata()).isNotSameAs(changed.getMetadata());
+  }
+
+  @Test
   void aReconcileQueuedBeforeTheInformerDeliveredTheWriteStillSeesIt() {
     writes.written(run("uid-1", "102", Phase.Running));
     // JOSDK read 101 when it queued the reconcile; then the informer delivered the write.
