@@ -101,13 +101,15 @@ public class StatusWriter {
   }
 
   /**
-   * The run as the API server now stores it, without reading its answer: the status write changes
-   * the status and the resourceVersion, nothing else. The status is the one applied: the schema,
-   * generated from the same classes, prunes and defaults nothing in it, and the operator's field
-   * manager owns it (a field someone wrote under another manager, by hand, shows again when the
-   * watch brings the stored run, which replaces this one in the operator's cache). The spec is
-   * shared with {@code run}, which no one changes (the code that needs a part of it changed copies
-   * it first).
+   * The run's status as the API server now stores it, without reading its answer: the status write
+   * changes the status and the resourceVersion, nothing else. Its metadata and spec are the run's
+   * as the operator read it, which the API server may have changed under the write (an annotation
+   * set just before it); {@link OwnWrites#newest} therefore takes only the status from it. The
+   * status is the one applied: the schema, generated from the same classes, prunes and defaults
+   * nothing in it, and the operator's field manager owns it (a field someone wrote under another
+   * manager, by hand, shows again when the watch brings the stored run, which replaces this one in
+   * the operator's cache). The spec is shared with {@code run}, which no one changes (the code that
+   * needs a part of it changed copies it first).
    */
   static QualificationRun stored(
       QualificationRun run, QualificationRunStatus applied, String resourceVersion) {
