@@ -1,7 +1,6 @@
 package io.runwarden.controller;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
@@ -84,14 +83,13 @@ public class OwnWrites extends AbstractEventSource<OwnWrites.None, Qualification
       observed = current;
     }
     if (written != null && newer(written, observed)) {
-      QualificationRun decided = new QualificationRun();
-      decided.setMetadata(
-          new ObjectMetaBuilder(observed.getMetadata())
-              .withResourceVersion(written.getMetadata().getResourceVersion())
-              .build());
-      decided.setSpec(observed.getSpec());
-      decided.setStatus(written.getStatus());
-      return serialization.clone(decided);
+      QualificationRun parts = new QualificationRun();
+      parts.setMetadata(observed.getMetadata());
+      parts.setSpec(observed.getSpec());
+      parts.setStatus(written.getStatus());
+      QualificationRun decided = serialization.clone(parts);
+      decided.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+      return decided;
     }
     return observed == given ? given : serialization.clone(observed);
   }
